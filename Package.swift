@@ -1,0 +1,73 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "rso-workflow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rsoctl", targets: ["rsoctl"]),
+        .library(name: "WorkflowEngine", targets: ["WorkflowEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "WorkflowEngine",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AVRR",
+            dependencies: ["WorkflowEngine"],
+            path: "Sources/Modules/AVRR",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "rsoctl",
+            dependencies: [
+                "WorkflowEngine", "AVRR",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkflowEngineTests",
+            dependencies: ["WorkflowEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "WorkflowEngine", "AVRR",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AVRRTests",
+            dependencies: ["WorkflowEngine", "AVRR"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RsoctlTests",
+            dependencies: ["rsoctl", "WorkflowEngine"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

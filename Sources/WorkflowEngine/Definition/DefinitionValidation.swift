@@ -1,0 +1,104 @@
+/// Everything wrong with a workflow definition, each problem naming its culprit.
+public struct DefinitionError: Error, Sendable, CustomStringConvertible {
+    public let workflow: String
+    public let problems: [String]
+
+    public var description: String {
+        "workflow \(workflow) is invalid:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension WorkflowDefinition {
+    /// Checks the definition is sound; throws every problem found at once.
+    public func validate() throws(DefinitionError) {
+        var problems: [String] = []
+        problems += duplicates(states.map(\.name)).map { "state \($0) is declared twice" }
+        problems += duplicates(fields.map(\.name)).map { "field \($0) is declared twice" }
+
+        let initials = states.filter { $0.kind == .initial }
+        if initials.count != 1 {
+            problems.append("exactly one initial state is needed, found \(initials.count): \(initials.map(\.name))")
+        }
+        problems += transitionProblems()
+        problems += reachabilityProblems()
+        problems += timerProblems()
+        if !problems.isEmpty { throw DefinitionError(workflow: id, problems: problems) }
+    }
+
+    private func transitionProblems() -> [String] {
+        var problems: [String] = []
+        var seen: Set<String> = []
+        for transition in transitions {
+            let culprit = "transition \(transition.name)"
+            for from in transition.from {
+                if state(from) == nil { problems.append("\(culprit) leaves undeclared state \(from)") }
+                if state(from)?.kind == .terminal { problems.append("\(culprit) leaves terminal state \(from)") }
+                if !seen.insert("\(from)/\(transition.name)").inserted {
+                    problems.append("\(culprit) is declared twice from state \(from)")
+                }
+            }
+            if case .state(let to) = transition.to, state(to) == nil {
+                problems.append("\(culprit) leads to undeclared state \(to)")
+            }
+            if transition.roles.isEmpty || transition.roles.contains(.system) {
+                problems.append("\(culprit) must name at least one role, and not system (timers grant system)")
+            }
+            for condition in transition.guards {
+                for field in condition.fields where self.field(field) == nil {
+                    problems.append("\(culprit): guard '\(condition.name)' refers to undeclared field \(field)")
+                }
+                for name in condition.transitions where !transitions.contains(where: { $0.name == name }) {
+                    problems.append("\(culprit): guard '\(condition.name)' refers to undeclared transition \(name)")
+                }
+            }
+        }
+        return problems
+    }
+
+    private func reachabilityProblems() -> [String] {
+        guard let initial = initialState else { return [] }
+        var reached: Set<String> = [initial.name]
+        var frontier = [initial.name]
+        while let current = frontier.popLast() {
+            for transition in transitions(from: current) {
+                guard case .state(let next) = transition.to else { continue }
+                if reached.insert(next).inserted { frontier.append(next) }
+            }
+        }
+        var problems: [String] = []
+        for state in states {
+            if !reached.contains(state.name) {
+                problems.append("state \(state.name) cannot be reached from the initial state \(initial.name)")
+            }
+            let exits = transitions(from: state.name)
+            if state.kind != .terminal && exits.isEmpty {
+                problems.append("state \(state.name) is not terminal but has no transition out")
+            }
+        }
+        return problems
+    }
+
+    private func timerProblems() -> [String] {
+        var problems: [String] = []
+        for timer in timers {
+            let culprit = "timer in \(timer.state)"
+            guard let state = state(timer.state) else {
+                problems.append("\(culprit) refers to undeclared state \(timer.state)")
+                continue
+            }
+            if state.kind == .terminal { problems.append("\(culprit): a terminal state cannot have a timer") }
+            if case .onField(let field, _) = timer.deadline, self.field(field)?.type != .date {
+                problems.append("\(culprit) refers to \(field), which is not a declared date field")
+            }
+            if case .fire(let name) = timer.action, transition(name, from: timer.state) == nil {
+                problems.append("\(culprit) fires \(name), which does not leave \(timer.state)")
+            }
+        }
+        return problems
+    }
+
+    private func duplicates(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { !seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,79 @@
+/// How a field's content must be protected.
+public enum DataClass: String, Sendable, Codable, CaseIterable {
+    /// Neither personal nor sensitive.
+    case ordinary
+    /// Personal data (names, dates of birth, document numbers): never logged.
+    case personal
+    /// Sensitive personal data (protection status, health, vulnerability): never logged.
+    case sensitive
+
+    /// Whether values of this class may be echoed in logs or error messages.
+    public var isProtected: Bool { self != .ordinary }
+}
+
+/// The type of a case field.
+public indirect enum FieldType: Sendable, Hashable {
+    case string
+    case text
+    case int
+    case decimal
+    case date
+    case bool
+    case enumeration([String])
+    case country
+    case list(FieldType)
+    /// A JSON document checked by its module.
+    case json
+
+    /// The type as the spec writes it, e.g. `enum(female, male)` or `list(country)`.
+    public var name: String {
+        switch self {
+        case .string: return "string"
+        case .text: return "text"
+        case .int: return "int"
+        case .decimal: return "decimal"
+        case .date: return "date"
+        case .bool: return "bool"
+        case .enumeration(let values): return "enum(\(values.joined(separator: ", ")))"
+        case .country: return "country"
+        case .list(let element): return "list(\(element.name))"
+        case .json: return "json"
+        }
+    }
+}
+
+/// A field of a workflow's schema.
+public struct FieldDefinition: Sendable {
+    public let name: String
+    public let type: FieldType
+    public let dataClass: DataClass
+    public let requiredAtOpen: Bool
+    public let unique: Bool
+    /// A lower bound for int and decimal fields.
+    public let minimum: Decimal?
+    /// The module's own check for `json` fields; returns the problems found.
+    public let check: (@Sendable (JSONValue, FieldValues) -> [String])?
+    public let summary: String
+
+    public init(
+        _ name: String,
+        _ type: FieldType,
+        _ dataClass: DataClass = .ordinary,
+        requiredAtOpen: Bool = false,
+        unique: Bool = false,
+        minimum: Decimal? = nil,
+        summary: String = "",
+        check: (@Sendable (JSONValue, FieldValues) -> [String])? = nil
+    ) {
+        self.name = name
+        self.type = type
+        self.dataClass = dataClass
+        self.requiredAtOpen = requiredAtOpen
+        self.unique = unique
+        self.minimum = minimum
+        self.check = check
+        self.summary = summary
+    }
+}
+
+import Foundation

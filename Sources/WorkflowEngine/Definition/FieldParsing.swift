@@ -1,0 +1,175 @@
+import Foundation
+
+/// Why one field value was refused, and what would be accepted.
+///
+/// Never carries the value itself when the field holds personal or sensitive data.
+public struct FieldProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public let field: String
+    public let problem: String
+
+    public init(field: String, problem: String) {
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { "\(field): \(problem)" }
+}
+
+extension FieldDefinition {
+    /// Parses a value typed on the command line or read from CSV.
+    ///
+    /// An empty string clears the field (returns `.null`). Lists are comma-separated.
+    public func parse(_ text: String) -> Result<JSONValue, FieldProblem> {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .success(.null) }
+        return parse(trimmed, as: type).flatMap(checked)
+    }
+
+    /// Checks a value that arrived already typed (JSON input, stored data).
+    public func validate(_ value: JSONValue) -> Result<JSONValue, FieldProblem> {
+        if value == .null { return .success(.null) }
+        switch (type, value) {
+        case (.int, .int), (.bool, .bool), (.json, _):
+            return checked(value)
+        case (.decimal, .int(let number)):
+            return checked(.decimal(Decimal(number)))
+        case (.decimal, .decimal):
+            return checked(value)
+        case (.list, .array(let items)):
+            return parse(items.map(\.plainText).joined(separator: ","), as: type).flatMap(checked)
+        case (_, .string(let text)):
+            return parse(text)
+        default:
+            return .failure(problem("must be \(expectation(of: type))"))
+        }
+    }
+
+    private func parse(_ text: String, as type: FieldType) -> Result<JSONValue, FieldProblem> {
+        switch type {
+        case .string, .text:
+            return .success(.string(text))
+        case .int:
+            guard let number = Int(text) else { return .failure(problem(shown(text), "is not a whole number")) }
+            return .success(.int(number))
+        case .decimal:
+            guard isDecimalLiteral(text), let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                return .failure(problem(shown(text), "is not a decimal number (e.g. 1500 or 1500.50)"))
+            }
+            return .success(.decimal(number))
+        case .date:
+            guard SimpleDate(text) != nil else {
+                return .failure(problem(shown(text), "is not a date: expected YYYY-MM-DD, e.g. 2013-06-24"))
+            }
+            return .success(.string(text))
+        case .bool:
+            switch text.lowercased() {
+            case "true", "yes", "1": return .success(.bool(true))
+            case "false", "no", "0": return .success(.bool(false))
+            default: return .failure(problem(shown(text), "is not a boolean: expected true or false"))
+            }
+        case .enumeration(let values):
+            guard values.contains(text) else {
+                return .failure(problem(shown(text), "is not one of: \(values.joined(separator: ", "))"))
+            }
+            return .success(.string(text))
+        case .country:
+            guard Countries.isValid(text) else {
+                let hint = Countries.isValid(text.uppercased()) ? " (did you mean \(text.uppercased())?)" : ""
+                return .failure(problem(shown(text), "is not an ISO 3166-1 alpha-3 country code in upper case, e.g. THA, IDN, AFG\(hint)"))
+            }
+            return .success(.string(text))
+        case .list(let element):
+            var items: [JSONValue] = []
+            for part in text.split(separator: ",") {
+                let item = part.trimmingCharacters(in: .whitespaces)
+                if item.isEmpty { continue }
+                switch parse(item, as: element) {
+                case .success(let value): if !items.contains(value) { items.append(value) }
+                case .failure(let failure): return .failure(failure)
+                }
+            }
+            return .success(.array(items))
+        case .json:
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+                return .failure(problem("is not valid JSON"))
+            }
+            return .success(value)
+        }
+    }
+
+    /// Bounds that apply whatever the input form.
+    private func checked(_ value: JSONValue) -> Result<JSONValue, FieldProblem> {
+        if let minimum, let number = value.decimalValue, number < minimum {
+            return .failure(problem("must be ≥ \(minimum)"))
+        }
+        return .success(value)
+    }
+
+    /// The offending input, unless the field is protected: personal data never goes into messages.
+    private func shown(_ text: String) -> String {
+        dataClass.isProtected ? "the value given" : "'\(text)'"
+    }
+
+    private func problem(_ subject: String, _ text: String) -> FieldProblem {
+        FieldProblem(field: name, problem: "\(subject) \(text)")
+    }
+
+    private func problem(_ text: String) -> FieldProblem {
+        FieldProblem(field: name, problem: text)
+    }
+
+    private func expectation(of type: FieldType) -> String {
+        switch type {
+        case .int: return "a whole number"
+        case .decimal: return "a number"
+        case .bool: return "true or false"
+        case .list: return "a list"
+        default: return "a \(type.name) value"
+        }
+    }
+
+    private func isDecimalLiteral(_ text: String) -> Bool {
+        text.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil
+    }
+}
+
+/// A calendar date (`YYYY-MM-DD`), compared as the spec writes dates.
+public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), day >= 1, day <= SimpleDate.days(inMonth: month, year: year)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// Midnight UTC at the start of this day.
+    public var startOfDay: Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
+    public static func < (lhs: SimpleDate, rhs: SimpleDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    private static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

@@ -1,0 +1,148 @@
+/// A state of a workflow.
+public struct StateDefinition: Sendable {
+    public enum Kind: String, Sendable {
+        case initial
+        case intermediate
+        case terminal
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let summary: String
+
+    public init(_ name: String, _ kind: Kind = .intermediate, _ summary: String = "") {
+        self.name = name
+        self.kind = kind
+        self.summary = summary
+    }
+
+    public static func initial(_ name: String, _ summary: String = "") -> Self { .init(name, .initial, summary) }
+    public static func terminal(_ name: String, _ summary: String = "") -> Self { .init(name, .terminal, summary) }
+}
+
+/// Where a transition leads.
+public enum TransitionTarget: Sendable, Hashable {
+    case state(String)
+    /// Back to the state the case was in before it entered the current one (resume after hold).
+    case previous
+
+    public var label: String {
+        switch self {
+        case .state(let name): return name
+        case .previous: return "(previous)"
+        }
+    }
+}
+
+/// A named move between states, with who may make it and what must hold.
+public struct TransitionDefinition: Sendable {
+    public let name: String
+    public let from: [String]
+    public let to: TransitionTarget
+    public let roles: [Role]
+    public let guards: [Condition]
+    public let summary: String
+
+    public init(_ name: String, from: [String], to: TransitionTarget, roles: [Role], guards: [Condition] = [], summary: String = "") {
+        self.name = name
+        self.from = from
+        self.to = to
+        self.roles = roles
+        self.guards = guards
+        self.summary = summary
+    }
+}
+
+/// A deadline: N days after entering a state, or relative to a date field.
+public struct TimerDefinition: Sendable {
+    public enum Deadline: Sendable, Hashable {
+        case daysInState(Int)
+        /// The date in the field plus N days (midnight UTC).
+        case onField(String, plusDays: Int)
+    }
+
+    public enum Action: Sendable, Hashable {
+        case markOverdue
+        /// Fired as the `system` user; if its guards fail the case is listed as overdue instead.
+        case fire(String)
+    }
+
+    public let state: String
+    public let deadline: Deadline
+    public let action: Action
+
+    public init(in state: String, _ deadline: Deadline, _ action: Action = .markOverdue) {
+        self.state = state
+        self.deadline = deadline
+        self.action = action
+    }
+}
+
+/// A workflow: states in definition order, transitions, field schema and timers.
+///
+/// Definitions are data, validated once when their module is registered.
+public struct WorkflowDefinition: Sendable {
+    public let id: String
+    public let version: Int
+    public let referencePrefix: String
+    public let title: String
+    public let states: [StateDefinition]
+    public let transitions: [TransitionDefinition]
+    public let fields: [FieldDefinition]
+    public let timers: [TimerDefinition]
+
+    // Lookups compiled once so the engine never searches lists per call.
+    private let fieldIndex: [String: FieldDefinition]
+    private let stateIndex: [String: Int]
+    private let transitionsFrom: [String: [TransitionDefinition]]
+
+    public init(
+        id: String,
+        version: Int = 1,
+        referencePrefix: String,
+        title: String,
+        states: [StateDefinition],
+        transitions: [TransitionDefinition],
+        fields: [FieldDefinition],
+        timers: [TimerDefinition] = []
+    ) {
+        self.id = id
+        self.version = version
+        self.referencePrefix = referencePrefix
+        self.title = title
+        self.states = states
+        self.transitions = transitions
+        self.fields = fields
+        self.timers = timers
+        self.fieldIndex = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.stateIndex = Dictionary(states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var from: [String: [TransitionDefinition]] = [:]
+        for transition in transitions {
+            for state in transition.from { from[state, default: []].append(transition) }
+        }
+        self.transitionsFrom = from
+    }
+
+    public var initialState: StateDefinition? { states.first { $0.kind == .initial } }
+
+    public func field(_ name: String) -> FieldDefinition? { fieldIndex[name] }
+
+    public func state(_ name: String) -> StateDefinition? { stateIndex[name].map { states[$0] } }
+
+    /// Transitions that leave `state`, in definition order.
+    public func transitions(from state: String) -> [TransitionDefinition] { transitionsFrom[state] ?? [] }
+
+    public func transition(_ name: String, from state: String) -> TransitionDefinition? {
+        transitions(from: state).first { $0.name == name }
+    }
+
+    public func timers(in state: String) -> [TimerDefinition] { timers.filter { $0.state == state } }
+
+    /// Transitions a timer may fire from `state`: the only ones the `system` user may make.
+    public func timerTransitions(from state: String) -> Set<String> {
+        Set(timers(in: state).compactMap { timer in
+            if case .fire(let name) = timer.action { return name }
+            return nil
+        })
+    }
+}

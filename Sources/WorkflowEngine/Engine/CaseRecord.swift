@@ -1,0 +1,116 @@
+import Foundation
+
+/// A case as stored: where it stands now.
+public struct CaseRecord: Sendable, Hashable {
+    public var id: UUID
+    /// The human reference, e.g. `AVRR-2026-000042`.
+    public var reference: String
+    public var workflow: String
+    /// The definition version the case was opened under.
+    public var definitionVersion: Int
+    public var state: String
+    /// The state before the current one, where `(previous)` transitions lead.
+    public var previousState: String?
+    public var stateEnteredAt: Date
+    /// Optimistic lock: incremented by every change.
+    public var version: Int
+    public var fields: FieldValues
+    public var parentID: UUID?
+    public var assignee: String?
+    public var dueAt: Date?
+    public var createdBy: String
+    public var createdAt: Date
+    public var updatedBy: String
+    /// Time of the latest event: back-dated actions may not go before it.
+    public var updatedAt: Date
+
+    public init(
+        id: UUID, reference: String, workflow: String, definitionVersion: Int, state: String,
+        previousState: String?, stateEnteredAt: Date, version: Int, fields: FieldValues, parentID: UUID?,
+        assignee: String?, dueAt: Date?, createdBy: String, createdAt: Date, updatedBy: String, updatedAt: Date
+    ) {
+        self.id = id
+        self.reference = reference
+        self.workflow = workflow
+        self.definitionVersion = definitionVersion
+        self.state = state
+        self.previousState = previousState
+        self.stateEnteredAt = stateEnteredAt
+        self.version = version
+        self.fields = fields
+        self.parentID = parentID
+        self.assignee = assignee
+        self.dueAt = dueAt
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What an event records.
+public enum EventKind: String, Sendable, Codable {
+    case opened
+    case transition
+    case fieldUpdate = "field_update"
+    case outcome
+    case note
+    case assignment
+}
+
+/// One entry of a case's append-only history.
+public struct EventRecord: Sendable, Hashable {
+    public var seq: Int64
+    public var caseID: UUID
+    /// The case version this event produced.
+    public var caseVersion: Int
+    public var kind: EventKind
+    public var transition: String?
+    public var from: String?
+    public var to: String?
+    public var actor: String
+    public var role: Role?
+    public var reason: String?
+    /// The fields this event set (`null` for a cleared field).
+    public var fields: FieldValues
+    public var at: Date
+    public var idempotencyKey: String?
+    public var requestHash: String?
+
+    public init(
+        seq: Int64 = 0, caseID: UUID, caseVersion: Int, kind: EventKind, transition: String? = nil,
+        from: String? = nil, to: String? = nil, actor: String, role: Role?, reason: String?,
+        fields: FieldValues, at: Date, idempotencyKey: String?, requestHash: String?
+    ) {
+        self.seq = seq
+        self.caseID = caseID
+        self.caseVersion = caseVersion
+        self.kind = kind
+        self.transition = transition
+        self.from = from
+        self.to = to
+        self.actor = actor
+        self.role = role
+        self.reason = reason
+        self.fields = fields
+        self.at = at
+        self.idempotencyKey = idempotencyKey
+        self.requestHash = requestHash
+    }
+}
+
+/// A case to insert with its `opened` event; the store assigns the reference number.
+public struct NewCase: Sendable {
+    public var record: CaseRecord
+    public var event: EventRecord
+    public var referencePrefix: String
+    public var referenceYear: Int
+}
+
+/// A change to apply only if the case is still at `expectedVersion`, with its event.
+public struct CaseChange: Sendable {
+    /// The case as it will be after the change (version already incremented).
+    public var record: CaseRecord
+    public var expectedVersion: Int
+    public var event: EventRecord
+}

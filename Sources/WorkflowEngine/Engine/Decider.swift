@@ -1,0 +1,227 @@
+import Foundation
+
+/// Decides what a request writes, without touching storage: the engine's pure core.
+///
+/// Checks run in the documented order: the transition leaves the current state (67),
+/// the actor holds a role (69), the fields are valid (65), every guard holds (68).
+public struct Decider: Sendable {
+    public let definition: WorkflowDefinition
+
+    public init(_ definition: WorkflowDefinition) {
+        self.definition = definition
+    }
+
+    /// A new case in the initial state with its `opened` event.
+    public func open(
+        id: UUID, fields input: FieldValues, parentID: UUID?, actor: User, at: Date,
+        idempotencyKey: String? = nil, requestHash: String? = nil
+    ) throws(WorkflowError) -> NewCase {
+        guard let initial = definition.initialState else {
+            throw WorkflowError(.notAllowed, "workflow \(definition.id) has no initial state")
+        }
+        let openers = openingRoles
+        guard let role = openers.first(where: actor.holds) else {
+            throw forbidden(actor, "open a \(definition.id) case", needs: openers)
+        }
+        let fields = try validatedChanges(input).filter { $0.value != .null }
+        let missing = definition.fields.filter { $0.requiredAtOpen && !(fields[$0.name]?.isPresent ?? false) }
+        if !missing.isEmpty {
+            throw WorkflowError(
+                .invalidData, "cannot open a \(definition.id) case: required fields missing",
+                details: missing.map { "\($0.name) (\($0.type.name)) is required at open: add --field \($0.name)=VALUE" })
+        }
+        try checkModuleRules(fields)
+        let record = CaseRecord(
+            id: id, reference: "", workflow: definition.id, definitionVersion: definition.version,
+            state: initial.name, previousState: nil, stateEnteredAt: at, version: 1, fields: fields,
+            parentID: parentID, assignee: nil, dueAt: dueDate(in: initial.name, enteredAt: at, fields: fields),
+            createdBy: actor.name, createdAt: at, updatedBy: actor.name, updatedAt: at)
+        let event = EventRecord(
+            caseID: id, caseVersion: 1, kind: .opened, to: initial.name, actor: actor.name, role: role,
+            reason: nil, fields: fields, at: at, idempotencyKey: idempotencyKey, requestHash: requestHash)
+        return NewCase(record: record, event: event, referencePrefix: definition.referencePrefix,
+                       referenceYear: Calendar.utc.component(.year, from: at))
+    }
+
+    /// Moves the case along `transitionName`, setting the given fields.
+    public func advance(
+        _ current: CaseRecord, transition transitionName: String, fields input: FieldValues, reason: String?,
+        actor: User, at: Date, latestActors: [String: String] = [:],
+        idempotencyKey: String? = nil, requestHash: String? = nil
+    ) throws(WorkflowError) -> CaseChange {
+        guard let transition = definition.transition(transitionName, from: current.state) else {
+            throw notAllowed(transitionName, in: current)
+        }
+        let role = try role(of: actor, for: transition, in: current.state)
+        let changes = try validatedChanges(input)
+        let merged = merging(current.fields, changes)
+        try checkModuleRules(merged)
+        let context = GuardContext(fields: merged, previousFields: current.fields, reason: reason,
+                                   actor: actor.name, latestActors: latestActors)
+        let unmet = transition.guards.filter { !$0.holds(in: context) }
+        if !unmet.isEmpty {
+            throw WorkflowError(
+                .guardFailed,
+                "cannot \(transition.name) \(current.reference): \(unmet.count) guard\(unmet.count == 1 ? "" : "s") unmet",
+                details: unmet.map(\.name))
+        }
+        let target: String
+        switch transition.to {
+        case .state(let name): target = name
+        case .previous:
+            guard let previous = current.previousState else {
+                throw WorkflowError(.notAllowed, "cannot \(transition.name) \(current.reference): it has no previous state to return to")
+            }
+            target = previous
+        }
+        var next = current
+        next.state = target
+        next.previousState = current.state
+        next.stateEnteredAt = at
+        next.fields = merged
+        next.version = current.version + 1
+        next.dueAt = dueDate(in: target, enteredAt: at, fields: merged)
+        next.updatedBy = actor.name
+        next.updatedAt = at
+        let event = EventRecord(
+            caseID: current.id, caseVersion: next.version, kind: .transition, transition: transition.name,
+            from: current.state, to: target, actor: actor.name, role: role, reason: reason, fields: changes,
+            at: at, idempotencyKey: idempotencyKey, requestHash: requestHash)
+        return CaseChange(record: next, expectedVersion: current.version, event: event)
+    }
+
+    /// Sets fields without moving the case.
+    public func update(
+        _ current: CaseRecord, fields input: FieldValues, reason: String?, actor: User, at: Date,
+        idempotencyKey: String? = nil, requestHash: String? = nil
+    ) throws(WorkflowError) -> CaseChange {
+        if definition.state(current.state)?.kind == .terminal {
+            throw WorkflowError(.notAllowed, "\(current.reference) is \(current.state), a final state: its fields can no longer change")
+        }
+        let editors = editingRoles
+        guard let role = editors.first(where: actor.holds) else {
+            throw forbidden(actor, "update \(definition.id) cases", needs: editors)
+        }
+        let changes = try validatedChanges(input)
+        if changes.isEmpty {
+            throw WorkflowError(.invalidData, "nothing to update: give at least one --field KEY=VALUE")
+        }
+        let merged = merging(current.fields, changes)
+        try checkModuleRules(merged)
+        var next = current
+        next.fields = merged
+        next.version = current.version + 1
+        next.dueAt = dueDate(in: current.state, enteredAt: current.stateEnteredAt, fields: merged)
+        next.updatedBy = actor.name
+        next.updatedAt = at
+        let event = EventRecord(
+            caseID: current.id, caseVersion: next.version, kind: .fieldUpdate, actor: actor.name, role: role,
+            reason: reason, fields: changes, at: at, idempotencyKey: idempotencyKey, requestHash: requestHash)
+        return CaseChange(record: next, expectedVersion: current.version, event: event)
+    }
+
+    /// When a case entering `state` at `enteredAt` becomes due: the earliest of the state's timers.
+    public func dueDate(in state: String, enteredAt: Date, fields: FieldValues) -> Date? {
+        definition.timers(in: state).compactMap { timer -> Date? in
+            switch timer.deadline {
+            case .daysInState(let days):
+                return enteredAt.addingTimeInterval(Double(days) * 86_400)
+            case .onField(let field, let days):
+                guard let text = fields[field]?.stringValue, let day = SimpleDate(text) else { return nil }
+                return day.startOfDay.addingTimeInterval(Double(days) * 86_400)
+            }
+        }.min()
+    }
+
+    /// Roles that may open a case: those that may move it out of its initial state.
+    public var openingRoles: [Role] {
+        guard let initial = definition.initialState else { return [] }
+        return uniqueRoles(definition.transitions(from: initial.name))
+    }
+
+    /// Roles that may update fields: anyone who works the workflow.
+    public var editingRoles: [Role] { uniqueRoles(definition.transitions) }
+
+    // MARK: - Checks
+
+    private func role(of actor: User, for transition: TransitionDefinition, in state: String) throws(WorkflowError) -> Role {
+        if actor.name == User.systemName {
+            guard definition.timerTransitions(from: state).contains(transition.name) else {
+                throw WorkflowError(.forbidden, "system may only fire the transitions that timers name; \(transition.name) from \(state) is not one")
+            }
+            return .system
+        }
+        guard let role = transition.roles.first(where: actor.holds) else {
+            throw forbidden(actor, transition.name, needs: transition.roles)
+        }
+        return role
+    }
+
+    /// Parses every given field; reports every unknown or invalid one at once.
+    private func validatedChanges(_ input: FieldValues) throws(WorkflowError) -> FieldValues {
+        var values: FieldValues = [:]
+        var problems: [String] = []
+        for (name, raw) in input.sorted(by: { $0.key < $1.key }) {
+            guard let field = definition.field(name) else {
+                problems.append("\(name): unknown field of \(definition.id); known fields: \(definition.fields.map(\.name).joined(separator: ", "))")
+                continue
+            }
+            switch field.validate(raw) {
+            case .success(let value): values[name] = value
+            case .failure(let problem): problems.append(problem.description)
+            }
+        }
+        if !problems.isEmpty {
+            throw WorkflowError(.invalidData, "invalid field\(problems.count == 1 ? "" : "s") for \(definition.id)", details: problems)
+        }
+        return values
+    }
+
+    /// Module checks of `json` fields against the whole field set.
+    private func checkModuleRules(_ fields: FieldValues) throws(WorkflowError) {
+        var problems: [String] = []
+        for field in definition.fields {
+            guard let check = field.check, let value = fields[field.name], value != .null else { continue }
+            problems += check(value, fields).map { "\(field.name): \($0)" }
+        }
+        if !problems.isEmpty {
+            throw WorkflowError(.invalidData, "invalid field\(problems.count == 1 ? "" : "s") for \(definition.id)", details: problems)
+        }
+    }
+
+    private func merging(_ fields: FieldValues, _ changes: FieldValues) -> FieldValues {
+        var merged = fields
+        for (name, value) in changes {
+            merged[name] = value == .null ? nil : value
+        }
+        return merged
+    }
+
+    private func notAllowed(_ transition: String, in current: CaseRecord) -> WorkflowError {
+        let allowed = definition.transitions(from: current.state).map(\.name)
+        let known = definition.transitions.contains { $0.name == transition }
+        let what = known ? "\(transition) is not allowed" : "\(transition) is not a transition of \(definition.id)"
+        let now = allowed.isEmpty ? "none (\(current.state) is final)" : allowed.joined(separator: ", ")
+        return WorkflowError(.notAllowed, "\(what) from \(current.state) (\(current.reference)); allowed now: \(now)")
+    }
+
+    private func forbidden(_ actor: User, _ action: String, needs roles: [Role]) -> WorkflowError {
+        let has = actor.roles.isEmpty ? "none" : actor.roles.map(\.rawValue).joined(separator: ", ")
+        return WorkflowError(.forbidden, "\(actor.name) may not \(action): it needs the role \(roles.map(\.rawValue).joined(separator: " or ")); \(actor.name) has: \(has)")
+    }
+
+    private func uniqueRoles(_ transitions: [TransitionDefinition]) -> [Role] {
+        var roles: [Role] = []
+        for role in transitions.flatMap(\.roles) where !roles.contains(role) { roles.append(role) }
+        return roles
+    }
+}
+
+extension Calendar {
+    /// The Gregorian calendar in UTC, in which all stored times are read.
+    public static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Opens, advances and updates cases: checks with the `Decider`, persists through a `CaseStore`.
+///
+/// A failed call writes nothing; a successful one writes the case and its event in one transaction.
+public struct Engine: Sendable {
+    public let registry: WorkflowRegistry
+    public let store: any CaseStore
+    public let clock: any WorkflowClock
+
+    public init(registry: WorkflowRegistry, store: any CaseStore, clock: any WorkflowClock = SystemClock()) {
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Opens a case in its workflow's initial state.
+    public func open(
+        _ workflowID: String, fields: FieldValues, parent: CaseLocator? = nil, as actorName: String,
+        at: Date? = nil, idempotencyKey: String? = nil
+    ) async throws -> CaseRecord {
+        let definition = try registry.workflow(workflowID)
+        let actor = try await resolve(actorName)
+        let hash = RequestFingerprint.of(["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
+        if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return replay }
+        let parentRecord: CaseRecord?
+        if let parent { parentRecord = try await find(parent) } else { parentRecord = nil }
+        let when = try timestamp(at, notBefore: nil)
+        let new = try Decider(definition).open(
+            id: UUID(), fields: fields, parentID: parentRecord?.id, actor: actor, at: when,
+            idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
+        return try await writing(key: idempotencyKey, hash: hash) { try await store.insert(new) }
+    }
+
+    /// Moves a case along a transition, setting fields on the way.
+    public func advance(
+        _ locator: CaseLocator, _ transition: String, fields: FieldValues = [:], reason: String? = nil,
+        as actorName: String, expectedVersion: Int? = nil, at: Date? = nil, idempotencyKey: String? = nil
+    ) async throws -> CaseRecord {
+        let actor = try await resolve(actorName)
+        let hash = RequestFingerprint.of(
+            ["advance", locator.description, transition, reason ?? "", at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""],
+            fields: fields)
+        if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return replay }
+        let current = try await find(locator)
+        try checkVersion(current, expected: expectedVersion)
+        let definition = try registry.workflow(current.workflow)
+        let when = try timestamp(at, notBefore: current)
+        let fourEyes = definition.transition(transition, from: current.state)?.guards.flatMap(\.transitions) ?? []
+        let latest = fourEyes.isEmpty ? [:] : try await store.latestActors(of: current.id, transitions: fourEyes)
+        let change = try Decider(definition).advance(
+            current, transition: transition, fields: fields, reason: reason, actor: actor, at: when,
+            latestActors: latest, idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
+        return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
+    }
+
+    /// Sets fields on a case without moving it.
+    public func update(
+        _ locator: CaseLocator, fields: FieldValues, reason: String? = nil, as actorName: String,
+        expectedVersion: Int? = nil, at: Date? = nil, idempotencyKey: String? = nil
+    ) async throws -> CaseRecord {
+        let actor = try await resolve(actorName)
+        let hash = RequestFingerprint.of(
+            ["update", locator.description, reason ?? "", at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""],
+            fields: fields)
+        if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return replay }
+        let current = try await find(locator)
+        try checkVersion(current, expected: expectedVersion)
+        let definition = try registry.workflow(current.workflow)
+        let when = try timestamp(at, notBefore: current)
+        let change = try Decider(definition).update(
+            current, fields: fields, reason: reason, actor: actor, at: when,
+            idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
+        return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
+    }
+
+    /// A case as it stands now.
+    public func show(_ locator: CaseLocator, as actorName: String) async throws -> CaseRecord {
+        _ = try await resolve(actorName)
+        return try await find(locator)
+    }
+
+    /// A case and its history, oldest event first.
+    public func history(_ locator: CaseLocator, as actorName: String) async throws -> (CaseRecord, [EventRecord]) {
+        _ = try await resolve(actorName)
+        let record = try await find(locator)
+        return (record, try await store.history(of: record.id))
+    }
+
+    /// Cases matching the query, oldest first.
+    public func list(_ query: CaseQuery, as actorName: String) async throws -> [CaseRecord] {
+        _ = try await resolve(actorName)
+        if let workflow = query.workflow {
+            let definition = try registry.workflow(workflow)
+            if let state = query.state, definition.state(state) == nil {
+                throw WorkflowError(.invalidData, "\(workflow) has no state \(state); states: \(definition.states.map(\.name).joined(separator: ", "))")
+            }
+            for (field, _) in query.fieldEquals where definition.field(field) == nil {
+                throw WorkflowError(.invalidData, "\(workflow) has no field \(field); fields: \(definition.fields.map(\.name).joined(separator: ", "))")
+            }
+        }
+        return try await store.listCases(query)
+    }
+
+    /// Finds a case by UUID or reference; `notFound` if there is none.
+    public func find(_ locator: CaseLocator) async throws -> CaseRecord {
+        guard let record = try await store.findCase(locator) else {
+            throw WorkflowError(.notFound, "no case \(locator): give a case reference such as AVRR-2026-000001 or a case UUID (rsoctl case list shows them)")
+        }
+        return record
+    }
+
+    /// The registered user acting; `system` exists implicitly for timers.
+    public func resolve(_ name: String) async throws -> User {
+        if name == User.systemName {
+            return User(name: User.systemName, roles: [.system], createdAt: Date(timeIntervalSince1970: 0), createdBy: nil)
+        }
+        guard let user = try await store.user(named: name) else {
+            throw WorkflowError(.notFound, "no user \(name): users are added with rsoctl users add NAME --role ROLE (rsoctl users list shows them)")
+        }
+        return user
+    }
+
+    // MARK: - Write helpers
+
+    private func apply(_ change: CaseChange) async throws -> CaseRecord {
+        do {
+            return try await store.apply(change)
+        } catch StoreSignal.versionConflict {
+            let now = try await store.findCase(.id(change.record.id))
+            throw WorkflowError(
+                .conflict,
+                "\(change.record.reference) changed while this request was being made (it was at version \(change.expectedVersion), now \(now.map { String($0.version) } ?? "?")); nothing was written: show the case and retry")
+        }
+    }
+
+    /// Runs a write; a lost race on the idempotency key replays the winner's result.
+    private func writing(key: String?, hash: String, _ write: () async throws -> CaseRecord) async throws -> CaseRecord {
+        do {
+            return try await write()
+        } catch StoreSignal.idempotencyKeyTaken {
+            guard let key, let replay = try await replay(key: key, hash: hash) else { throw WorkflowError(.conflict, "idempotency key race") }
+            return replay
+        }
+    }
+
+    /// The first result for a key already used with the same request; an error for a different request.
+    private func replay(key: String, hash: String) async throws -> CaseRecord? {
+        guard let first = try await store.idempotentRequest(key: key) else { return nil }
+        guard first.requestHash == hash else {
+            throw WorkflowError(.invalidData, "idempotency key \(key) was already used for a different request; use a new key for a new request")
+        }
+        return try await find(.id(first.caseID))
+    }
+
+    private func checkVersion(_ current: CaseRecord, expected: Int?) throws(WorkflowError) {
+        if let expected, expected != current.version {
+            throw WorkflowError(.conflict, "\(current.reference) is at version \(current.version), not \(expected): it changed since you read it; show it again and retry")
+        }
+    }
+
+    /// The action's time: now, or a back-dated `at` that may not precede the case's latest event.
+    private func timestamp(_ at: Date?, notBefore current: CaseRecord?) throws(WorkflowError) -> Date {
+        let now = clock.now().storagePrecision
+        guard let at = at?.storagePrecision else { return max(now, current?.updatedAt ?? now) }
+        if at > now {
+            throw WorkflowError(.invalidData, "--at \(at.iso8601) is in the future; back-dating only goes back (now is \(now.iso8601))")
+        }
+        if let current, at < current.updatedAt {
+            throw WorkflowError(.invalidData, "--at \(at.iso8601) is before \(current.reference)'s latest event at \(current.updatedAt.iso8601); history stays in order: give a time at or after it")
+        }
+        return at
+    }
+}

@@ -1,0 +1,33 @@
+/// An error the user can act on: what was wrong, what would be accepted, and its exit code.
+///
+/// Messages never contain the values of personal or sensitive fields.
+public struct WorkflowError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The documented outcome classes of the CLI contract; the raw value is the exit code.
+    public enum Code: Int32, Sendable {
+        case usage = 64
+        case invalidData = 65
+        case notFound = 66
+        case notAllowed = 67
+        case guardFailed = 68
+        case forbidden = 69
+        case conflict = 70
+        case unavailable = 71
+    }
+
+    public let code: Code
+    public let message: String
+    /// One line each: unmet guards, refused fields, allowed transitions.
+    public let details: [String]
+
+    public init(_ code: Code, _ message: String, details: [String] = []) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var exitCode: Int32 { code.rawValue }
+
+    public var description: String {
+        ([message] + details.map { "  - \($0)" }).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// How to find a case: its UUID or its human reference.
+public enum CaseLocator: Sendable, Hashable, CustomStringConvertible {
+    case id(UUID)
+    case reference(String)
+
+    /// Reads `AVRR-2026-000042` or a UUID.
+    public init(_ text: String) {
+        if let id = UUID(uuidString: text) { self = .id(id) } else { self = .reference(text) }
+    }
+
+    public var description: String {
+        switch self {
+        case .id(let id): return id.uuidString.lowercased()
+        case .reference(let reference): return reference
+        }
+    }
+}
+
+/// Filters for listing cases. Every filter given must match.
+public struct CaseQuery: Sendable {
+    public var workflow: String?
+    public var state: String?
+    public var parentID: UUID?
+    /// Only cases whose due date has passed at this instant.
+    public var overdueAt: Date?
+    /// Field equals value, compared as text (lists match when they hold the value).
+    public var fieldEquals: [(String, String)]
+    public var limit: Int
+
+    public init(workflow: String? = nil, state: String? = nil, parentID: UUID? = nil, overdueAt: Date? = nil,
+                fieldEquals: [(String, String)] = [], limit: Int = 100) {
+        self.workflow = workflow
+        self.state = state
+        self.parentID = parentID
+        self.overdueAt = overdueAt
+        self.fieldEquals = fieldEquals
+        self.limit = limit
+    }
+}
+
+/// How many cases stand in one state, optionally split by a field's value.
+public struct StageCount: Sendable, Hashable {
+    public let state: String
+    public let value: String?
+    public let count: Int
+
+    public init(state: String, value: String?, count: Int) {
+        self.state = state
+        self.value = value
+        self.count = count
+    }
+}
+
+/// A schema migration and whether it has been applied.
+public struct MigrationStatus: Sendable, Hashable {
+    public let version: Int
+    public let name: String
+    public let appliedAt: Date?
+}
+
+/// The first event recorded under an idempotency key.
+public struct IdempotentRequest: Sendable, Hashable {
+    public let caseID: UUID
+    public let requestHash: String
+}
+
+/// Signals a store raises for the engine to turn into user-facing errors.
+public enum StoreSignal: Error, Sendable {
+    /// The case is no longer at the expected version: someone else changed it first.
+    case versionConflict
+    /// Another request already used this idempotency key.
+    case idempotencyKeyTaken(String)
+}
+
+/// Persistence for cases, their history and users. Only stores speak SQL.
+///
+/// Every write is one transaction: a case row and its event are written together or not at all.
+public protocol CaseStore: Sendable {
+    /// Applies pending migrations; returns the ones applied now.
+    func migrate() async throws -> [MigrationStatus]
+    func migrationStatus() async throws -> [MigrationStatus]
+
+    /// Adds a user; a taken name is `WorkflowError.invalidData`.
+    /// With `onlyIfFirst`, adds it only while no user exists and returns whether it did.
+    @discardableResult
+    func addUser(_ user: User, onlyIfFirst: Bool) async throws -> Bool
+    func users() async throws -> [User]
+    func user(named name: String) async throws -> User?
+
+    /// Inserts a case and its opened event, assigning the next reference number.
+    func insert(_ new: NewCase) async throws -> CaseRecord
+    /// Applies a change if the case is still at its expected version; throws `StoreSignal.versionConflict` if not.
+    func apply(_ change: CaseChange) async throws -> CaseRecord
+
+    func findCase(_ locator: CaseLocator) async throws -> CaseRecord?
+    func history(of caseID: UUID) async throws -> [EventRecord]
+    /// Who made the latest event of each named transition on the case.
+    func latestActors(of caseID: UUID, transitions: [String]) async throws -> [String: String]
+    func idempotentRequest(key: String) async throws -> IdempotentRequest?
+    func listCases(_ query: CaseQuery) async throws -> [CaseRecord]
+    /// Current counts per state, split by a field's text value when `field` is given.
+    func stageCounts(workflow: String, by field: String?) async throws -> [StageCount]
+}
+
+extension AsyncSequence where Self: Sendable {
+    /// Every element, in order.
+    func all() async throws -> [Element] {
+        var elements: [Element] = []
+        for try await element in self { elements.append(element) }
+        return elements
+    }
+}

@@ -1,0 +1,92 @@
+/// Numbered schema changes for PostgreSQL. PostgresNIO sends one statement per query, so each is a list.
+enum PostgresMigrations {
+    struct Migration {
+        let version: Int
+        let name: String
+        let statements: [String]
+    }
+
+    static let ledger = """
+        CREATE TABLE IF NOT EXISTS rso_schema_migrations (
+            version integer PRIMARY KEY,
+            name text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now())
+        """
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "users, cases and their append-only history", statements: [
+            """
+            CREATE TABLE users (
+                name text PRIMARY KEY,
+                roles text[] NOT NULL,
+                created_at timestamptz NOT NULL,
+                created_by text)
+            """,
+            """
+            CREATE TABLE reference_counters (
+                prefix text NOT NULL,
+                year integer NOT NULL,
+                last_number integer NOT NULL,
+                PRIMARY KEY (prefix, year))
+            """,
+            """
+            CREATE TABLE cases (
+                id uuid PRIMARY KEY,
+                reference text NOT NULL UNIQUE,
+                workflow text NOT NULL,
+                definition_version integer NOT NULL,
+                state text NOT NULL,
+                previous_state text,
+                state_entered_at timestamptz NOT NULL,
+                version integer NOT NULL CHECK (version > 0),
+                fields jsonb NOT NULL,
+                parent_id uuid REFERENCES cases (id),
+                assignee text,
+                due_at timestamptz,
+                created_by text NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_by text NOT NULL,
+                updated_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX cases_workflow_state ON cases (workflow, state)",
+            "CREATE INDEX cases_parent ON cases (parent_id) WHERE parent_id IS NOT NULL",
+            "CREATE INDEX cases_due ON cases (workflow, due_at) WHERE due_at IS NOT NULL",
+            """
+            CREATE TABLE case_events (
+                seq bigserial PRIMARY KEY,
+                case_id uuid NOT NULL REFERENCES cases (id),
+                case_version integer NOT NULL,
+                kind text NOT NULL,
+                transition text,
+                from_state text,
+                to_state text,
+                actor text NOT NULL,
+                role text,
+                reason text,
+                fields jsonb NOT NULL,
+                at timestamptz NOT NULL,
+                idempotency_key text UNIQUE,
+                request_hash text,
+                recorded_at timestamptz NOT NULL DEFAULT now(),
+                UNIQUE (case_id, case_version))
+            """,
+            "CREATE INDEX case_events_latest_transition ON case_events (case_id, transition, seq DESC) WHERE transition IS NOT NULL",
+            // The history is evidence: the database itself refuses to rewrite it.
+            """
+            CREATE FUNCTION rso_refuse_history_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'case_events is append-only: % is refused', TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+            END $$
+            """,
+            """
+            CREATE TRIGGER case_events_append_only BEFORE UPDATE OR DELETE ON case_events
+                FOR EACH ROW EXECUTE FUNCTION rso_refuse_history_change()
+            """,
+            """
+            CREATE TRIGGER case_events_no_truncate BEFORE TRUNCATE ON case_events
+                FOR EACH STATEMENT EXECUTE FUNCTION rso_refuse_history_change()
+            """,
+        ]),
+    ]
+}

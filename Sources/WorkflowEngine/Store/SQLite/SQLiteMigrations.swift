@@ -1,0 +1,86 @@
+/// Numbered schema changes for the embedded SQLite store; the same model as PostgreSQL's.
+enum SQLiteMigrations {
+    struct Migration {
+        let version: Int
+        let name: String
+        let statements: [String]
+    }
+
+    static let ledger = """
+        CREATE TABLE IF NOT EXISTS rso_schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at INTEGER NOT NULL)
+        """
+
+    // Times are INTEGER microseconds since 1970 (UTC); ids are lower-case UUID text; fields are JSON text.
+    static let all: [Migration] = [
+        Migration(version: 1, name: "users, cases and their append-only history", statements: [
+            """
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY,
+                roles TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                created_by TEXT)
+            """,
+            """
+            CREATE TABLE reference_counters (
+                prefix TEXT NOT NULL,
+                year INTEGER NOT NULL,
+                last_number INTEGER NOT NULL,
+                PRIMARY KEY (prefix, year))
+            """,
+            """
+            CREATE TABLE cases (
+                id TEXT PRIMARY KEY,
+                reference TEXT NOT NULL UNIQUE,
+                workflow TEXT NOT NULL,
+                definition_version INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                previous_state TEXT,
+                state_entered_at INTEGER NOT NULL,
+                version INTEGER NOT NULL CHECK (version > 0),
+                fields TEXT NOT NULL,
+                parent_id TEXT REFERENCES cases (id),
+                assignee TEXT,
+                due_at INTEGER,
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at INTEGER NOT NULL)
+            """,
+            "CREATE INDEX cases_workflow_state ON cases (workflow, state)",
+            "CREATE INDEX cases_parent ON cases (parent_id) WHERE parent_id IS NOT NULL",
+            "CREATE INDEX cases_due ON cases (workflow, due_at) WHERE due_at IS NOT NULL",
+            """
+            CREATE TABLE case_events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                case_id TEXT NOT NULL REFERENCES cases (id),
+                case_version INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                transition TEXT,
+                from_state TEXT,
+                to_state TEXT,
+                actor TEXT NOT NULL,
+                role TEXT,
+                reason TEXT,
+                fields TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                idempotency_key TEXT UNIQUE,
+                request_hash TEXT,
+                recorded_at INTEGER NOT NULL DEFAULT (CAST(unixepoch('subsec') * 1000000 AS INTEGER)),
+                UNIQUE (case_id, case_version))
+            """,
+            "CREATE INDEX case_events_latest_transition ON case_events (case_id, transition, seq) WHERE transition IS NOT NULL",
+            // The history is evidence: the database itself refuses to rewrite it.
+            """
+            CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+            BEGIN SELECT RAISE(ABORT, 'case_events is append-only: UPDATE is refused'); END
+            """,
+            """
+            CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+            BEGIN SELECT RAISE(ABORT, 'case_events is append-only: DELETE is refused'); END
+            """,
+        ]),
+    ]
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import WorkflowEngine
+
+/// `rsoctl case …`: open, move, change and read cases.
+struct CaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case",
+        abstract: "Open, advance, update and read cases.",
+        subcommands: [Open.self, Advance.self, Update.self, Show.self, History.self, List.self])
+
+    struct Open: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open a case in its workflow's initial state.")
+        @Argument(help: "The workflow, e.g. avrr (rsoctl workflow list).") var workflow: String
+        @OptionGroup var fields: FieldArguments
+        @Option(help: "The parent case's reference or id.") var parent: String?
+        @Option(help: "Back-date the opening (ISO 8601).") var at: Timestamp?
+        @Option(name: .customLong("idempotency-key"), help: "Retrying with the same key opens only once.") var idempotencyKey: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let values = try fields.values()
+            let record = try await global.withEngine { engine in
+                try await engine.open(workflow, fields: values, parent: parent.map(CaseLocator.init), as: actor,
+                                      at: at?.date, idempotencyKey: idempotencyKey)
+            }
+            let view = CaseView(record)
+            Output.print(output.format, json: view, table: view.table)
+        }
+    }
+
+    struct Advance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move a case along a transition.")
+        @Argument(help: "The case's reference or id.") var reference: String
+        @Argument(help: "The transition, e.g. submit (case show lists those allowed now).") var transition: String
+        @OptionGroup var fields: FieldArguments
+        @Option(help: "Why: some transitions require it.") var reason: String?
+        @Option(name: .customLong("expect-version"), help: "Refuse (exit 70) unless the case is at this version.") var expectVersion: Int?
+        @Option(help: "Back-date the transition (ISO 8601); not before the case's latest event.") var at: Timestamp?
+        @Option(name: .customLong("idempotency-key"), help: "Retrying with the same key applies only once.") var idempotencyKey: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let values = try fields.values()
+            let record = try await global.withEngine { engine in
+                try await engine.advance(CaseLocator(reference), transition, fields: values, reason: reason, as: actor,
+                                         expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey)
+            }
+            let view = CaseView(record)
+            Output.print(output.format, json: view, table: view.table)
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set fields of a case without moving it.")
+        @Argument(help: "The case's reference or id.") var reference: String
+        @OptionGroup var fields: FieldArguments
+        @Option(help: "Why the fields change.") var reason: String?
+        @Option(name: .customLong("expect-version"), help: "Refuse (exit 70) unless the case is at this version.") var expectVersion: Int?
+        @Option(help: "Back-date the update (ISO 8601).") var at: Timestamp?
+        @Option(name: .customLong("idempotency-key"), help: "Retrying with the same key applies only once.") var idempotencyKey: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func validate() throws {
+            if fields.pairs.isEmpty { throw ValidationError("case update needs at least one --field KEY=VALUE") }
+        }
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let values = try fields.values()
+            let record = try await global.withEngine { engine in
+                try await engine.update(CaseLocator(reference), fields: values, reason: reason, as: actor,
+                                        expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey)
+            }
+            let view = CaseView(record)
+            Output.print(output.format, json: view, table: view.table)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import WorkflowEngine
+
+/// The `case show` JSON shape; `case open`, `advance` and `update` print it too.
+struct CaseView: Encodable {
+    let id: String
+    let reference: String
+    let workflow: String
+    let definitionVersion: Int
+    let state: String
+    let previousState: String?
+    let stateEnteredAt: String
+    let version: Int
+    let fields: FieldValues
+    let parentId: String?
+    let assignee: String?
+    let dueAt: String?
+    let overdue: Bool
+    let allowedTransitions: [String]
+    let createdBy: String
+    let createdAt: String
+    let updatedBy: String
+    let updatedAt: String
+
+    init(_ record: CaseRecord, now: Date = Date()) {
+        id = record.id.uuidString.lowercased()
+        reference = record.reference
+        workflow = record.workflow
+        definitionVersion = record.definitionVersion
+        state = record.state
+        previousState = record.previousState
+        stateEnteredAt = record.stateEnteredAt.iso8601
+        version = record.version
+        fields = record.fields
+        parentId = record.parentID?.uuidString.lowercased()
+        assignee = record.assignee
+        dueAt = record.dueAt?.iso8601
+        overdue = record.dueAt.map { $0 < now } ?? false
+        allowedTransitions = (try? BuiltInModules.registry.workflow(record.workflow))?
+            .transitions(from: record.state).map(\.name) ?? []
+        createdBy = record.createdBy
+        createdAt = record.createdAt.iso8601
+        updatedBy = record.updatedBy
+        updatedAt = record.updatedAt.iso8601
+    }
+
+    /// One row per attribute, then one per field.
+    var table: Table {
+        var rows: [[String]] = [
+            ["reference", reference], ["id", id], ["workflow", workflow], ["state", state],
+            ["version", String(version)], ["allowed transitions", allowedTransitions.joined(separator: ", ")],
+            ["due", dueAt.map { overdue ? "\($0) (overdue)" : $0 } ?? ""],
+            ["created", "\(createdAt) by \(createdBy)"], ["updated", "\(updatedAt) by \(updatedBy)"],
+        ]
+        if let parentId { rows.append(["parent", parentId]) }
+        rows += fields.sorted { $0.key < $1.key }.map { ["field \($0.key)", $0.value.plainText] }
+        return Table(columns: ["attribute", "value"], rows: rows)
+    }
+
+    /// One line per case, for `case list`.
+    var listRow: [String] {
+        [reference, workflow, state, String(version), updatedAt, dueAt.map { overdue ? "\($0) (overdue)" : $0 } ?? ""]
+    }
+
+    static let listColumns = ["reference", "workflow", "state", "version", "updated", "due"]
+}
+
+/// The `case list` JSON shape.
+struct CaseListView: Encodable {
+    let cases: [CaseView]
+}
+
+/// The `case history` JSON shape: events oldest first.
+struct HistoryView: Encodable {
+    struct Event: Encodable {
+        let seq: Int64
+        let version: Int
+        let kind: String
+        let transition: String?
+        let from: String?
+        let to: String?
+        let actor: String
+        let role: String?
+        let at: String
+        let reason: String?
+        let fields: FieldValues
+    }
+
+    let reference: String
+    let events: [Event]
+
+    init(_ record: CaseRecord, _ events: [EventRecord]) {
+        reference = record.reference
+        self.events = events.map {
+            Event(seq: $0.seq, version: $0.caseVersion, kind: $0.kind.rawValue, transition: $0.transition,
+                  from: $0.from, to: $0.to, actor: $0.actor, role: $0.role?.rawValue, at: $0.at.iso8601,
+                  reason: $0.reason, fields: $0.fields)
+        }
+    }
+
+    var table: Table {
+        Table(
+            columns: ["seq", "at", "kind", "transition", "from", "to", "actor", "reason", "fields"],
+            rows: events.map { event in
+                [String(event.seq), event.at, event.kind, event.transition ?? "", event.from ?? "", event.to ?? "",
+                 event.actor, event.reason ?? "",
+                 event.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: "; ")]
+            })
+    }
+}
