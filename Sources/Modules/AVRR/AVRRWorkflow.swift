@@ -40,16 +40,8 @@ public enum AVRR {
     static let beforeDeparture = ["registered", "counselling", "awaiting_approval", "approved", "travel_arranged", "on_hold"]
 
     /// A fit-to-travel certificate is needed when the person has a medical vulnerability.
-    ///
-    /// A closure because the engine's `oneOf` only matches text values, never a `bool`, and a
-    /// `compare` passes while the field is unset: neither can require `fit_to_travel = true`.
-    static let fitToTravelIfMedical = Condition.custom(
-        name: "vulnerabilities has medical ⇒ fit_to_travel = true",
-        fields: ["vulnerabilities", "fit_to_travel"]
-    ) { context in
-        let vulnerabilities = context.fields["vulnerabilities"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        return !vulnerabilities.contains("medical") || context.fields["fit_to_travel"]?.boolValue == true
-    }
+    static let fitToTravelIfMedical = Condition.implies(
+        .contains("vulnerabilities", ["medical"]), .oneOf("fit_to_travel", ["true"]))
 
     static let transitions: [TransitionDefinition] = [
         TransitionDefinition("start_counselling", from: ["registered"], to: .state("counselling"), roles: [.caseworker]),

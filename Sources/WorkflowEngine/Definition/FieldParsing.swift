@@ -29,6 +29,8 @@ extension FieldDefinition {
     public func validate(_ value: JSONValue) -> Result<JSONValue, FieldProblem> {
         if value == .null { return .success(.null) }
         switch (type, value) {
+        case (.json, .string(let text)):
+            return parse(text)
         case (.int, .int), (.bool, .bool), (.json, _):
             return checked(value)
         case (.decimal, .int(let number)):
@@ -57,10 +59,10 @@ extension FieldDefinition {
             }
             return .success(.decimal(number))
         case .date:
-            guard SimpleDate(text) != nil else {
+            guard let day = SimpleDate(text) else {
                 return .failure(problem(shown(text), "is not a date: expected YYYY-MM-DD, e.g. 2013-06-24"))
             }
-            return .success(.string(text))
+            return .success(.string(day.description))
         case .bool:
             switch text.lowercased() {
             case "true", "yes", "1": return .success(.bool(true))
@@ -74,7 +76,7 @@ extension FieldDefinition {
             return .success(.string(text))
         case .country:
             guard Countries.isValid(text) else {
-                let hint = Countries.isValid(text.uppercased()) ? " (did you mean \(text.uppercased())?)" : ""
+                let hint = !dataClass.isProtected && Countries.isValid(text.uppercased()) ? " (did you mean \(text.uppercased())?)" : ""
                 return .failure(problem(shown(text), "is not an ISO 3166-1 alpha-3 country code in upper case, e.g. THA, IDN, AFG\(hint)"))
             }
             return .success(.string(text))
@@ -141,7 +143,7 @@ public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }), parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1...12).contains(month), day >= 1, day <= SimpleDate.days(inMonth: month, year: year)
         else { return nil }

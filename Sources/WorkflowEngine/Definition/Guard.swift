@@ -81,6 +81,7 @@ public indirect enum Condition: Sendable {
     public var name: String {
         switch self {
         case .isSet(let field): return "\(field) set"
+        case .oneOf(let field, let values) where values.count == 1: return "\(field) = \(values[0])"
         case .oneOf(let field, let values): return "\(field) \(values.joined(separator: " or "))"
         case .contains(let field, let values): return "\(field) has \(values.joined(separator: " or "))"
         case .compare(let field, let comparison, let operand): return "\(field) \(comparison.rawValue) \(operand.label)"
@@ -118,10 +119,11 @@ public indirect enum Condition: Sendable {
         case .isSet(let field):
             return context.isSet(field)
         case .oneOf(let field, let values):
-            guard let value = context.fields[field]?.stringValue else { return false }
-            return values.contains(value)
+            // Compared as typed text, so bool and number fields work too (`fit_to_travel = true`).
+            guard let value = context.fields[field], value.isPresent else { return false }
+            return values.contains(value.plainText)
         case .contains(let field, let values):
-            let items = context.fields[field]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let items = context.fields[field]?.arrayValue?.map(\.plainText) ?? []
             return items.contains(where: values.contains)
         case .compare(let field, let comparison, let operand):
             guard let left = context.fields[field], left.isPresent else { return true }

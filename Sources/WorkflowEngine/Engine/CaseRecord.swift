@@ -114,3 +114,16 @@ public struct CaseChange: Sendable {
     public var expectedVersion: Int
     public var event: EventRecord
 }
+
+// Field values may be personal data: printing a record shows field names only, never values.
+extension CaseRecord: CustomStringConvertible {
+    public var description: String {
+        "CaseRecord(\(reference), \(workflow), state: \(state), version: \(version), fields: \(fields.keys.sorted()))"
+    }
+}
+
+extension EventRecord: CustomStringConvertible {
+    public var description: String {
+        "EventRecord(#\(seq), \(kind.rawValue) \(transition ?? ""), by \(actor), fields: \(fields.keys.sorted()))"
+    }
+}

@@ -202,7 +202,8 @@ public struct Decider: Sendable {
         let known = definition.transitions.contains { $0.name == transition }
         let what = known ? "\(transition) is not allowed" : "\(transition) is not a transition of \(definition.id)"
         let now = allowed.isEmpty ? "none (\(current.state) is final)" : allowed.joined(separator: ", ")
-        return WorkflowError(.notAllowed, "\(what) from \(current.state) (\(current.reference)); allowed now: \(now)")
+        return WorkflowError(.notAllowed, "\(what) from \(current.state) (\(current.reference)); allowed now: \(now)",
+                             details: allowed.map { "allowed: \($0)" })
     }
 
     private func forbidden(_ actor: User, _ action: String, needs roles: [Role]) -> WorkflowError {

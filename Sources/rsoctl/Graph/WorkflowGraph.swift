@@ -81,8 +81,10 @@ enum WorkflowGraph {
     private struct MermaidIDs {
         private var ids: [String: String] = [:]
         private(set) var declarations: [String] = []
+        /// Words Mermaid's state-diagram lexer may take for syntax (it is case-insensitive, and
+        /// reads `default` even as the start of a longer word).
         private static let keywords: Set<String> = [
-            "state", "note", "direction", "class", "classDef", "style", "end", "as", "accTitle", "accDescr",
+            "state", "note", "direction", "class", "classdef", "style", "end", "as", "acctitle", "accdescr", "scale",
         ]
 
         init(_ names: [String]) {
@@ -104,15 +106,18 @@ enum WorkflowGraph {
         subscript(name: String) -> String { ids[name] ?? name }
 
         private static func isPlain(_ name: String) -> Bool {
-            guard let first = name.unicodeScalars.first, !keywords.contains(name) else { return false }
+            let lowered = name.lowercased()
+            guard let first = name.unicodeScalars.first, !keywords.contains(lowered), !lowered.hasPrefix("default")
+            else { return false }
             let isLetter = { (c: Unicode.Scalar) in (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
             return isLetter(first) && name.unicodeScalars.allSatisfy { isLetter($0) || ($0 >= "0" && $0 <= "9") }
         }
     }
 
-    /// A transition label runs to the end of the line; `;` and `#` are written as entities.
+    /// A transition label may hold neither `:` nor `;` nor a line break: the first two are written
+    /// as Mermaid entity codes (decoded when drawn), as is `#`, which starts them.
     private static func mermaidLabel(_ text: String) -> String {
-        text.replacingAll([("#", "#35;"), (";", "#59;"), ("\r\n", " "), ("\n", " "), ("\r", " ")])
+        text.replacingAll([("#", "#35;"), (":", "#58;"), (";", "#59;"), ("\r\n", " "), ("\n", " "), ("\r", " ")])
     }
 
     // MARK: DOT

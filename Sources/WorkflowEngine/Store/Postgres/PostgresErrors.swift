@@ -9,7 +9,8 @@ enum PostgresErrors {
         }
         guard let psql = error as? PSQLError else { return error }
         guard let state = psql.serverInfo?[.sqlState] else {
-            return WorkflowError(.unavailable, "cannot reach PostgreSQL at \(location): \(psql.code); check that the server runs and the URL is right")
+            let cause = psql.underlying.map { "\($0)" } ?? "\(psql.code)"
+            return WorkflowError(.unavailable, "cannot reach PostgreSQL at \(location) (\(cause)); check that the server runs and the URL is right")
         }
         let constraint = psql.serverInfo?[.constraintName] ?? ""
         let message = psql.serverInfo?[.message] ?? state
