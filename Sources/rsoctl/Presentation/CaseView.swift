@@ -44,6 +44,33 @@ struct CaseView: Encodable {
         updatedAt = record.updatedAt.iso8601
     }
 
+    // Scripts read every key: empty ones are null, never left out.
+    func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey {
+            case id, reference, workflow, definitionVersion, state, previousState, stateEnteredAt, version, fields
+            case parentId, assignee, dueAt, overdue, allowedTransitions, createdBy, createdAt, updatedBy, updatedAt
+        }
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(reference, forKey: .reference)
+        try c.encode(workflow, forKey: .workflow)
+        try c.encode(definitionVersion, forKey: .definitionVersion)
+        try c.encode(state, forKey: .state)
+        try c.encode(previousState, forKey: .previousState)
+        try c.encode(stateEnteredAt, forKey: .stateEnteredAt)
+        try c.encode(version, forKey: .version)
+        try c.encode(fields, forKey: .fields)
+        try c.encode(parentId, forKey: .parentId)
+        try c.encode(assignee, forKey: .assignee)
+        try c.encode(dueAt, forKey: .dueAt)
+        try c.encode(overdue, forKey: .overdue)
+        try c.encode(allowedTransitions, forKey: .allowedTransitions)
+        try c.encode(createdBy, forKey: .createdBy)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedBy, forKey: .updatedBy)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+
     /// One row per attribute, then one per field.
     var table: Table {
         var rows: [[String]] = [
@@ -84,6 +111,23 @@ struct HistoryView: Encodable {
         let at: String
         let reason: String?
         let fields: FieldValues
+
+        // Scripts read every key: empty ones are null, never left out.
+        func encode(to encoder: any Encoder) throws {
+            enum Keys: String, CodingKey { case seq, version, kind, transition, from, to, actor, role, at, reason, fields }
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(seq, forKey: .seq)
+            try c.encode(version, forKey: .version)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(transition, forKey: .transition)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .to)
+            try c.encode(actor, forKey: .actor)
+            try c.encode(role, forKey: .role)
+            try c.encode(at, forKey: .at)
+            try c.encode(reason, forKey: .reason)
+            try c.encode(fields, forKey: .fields)
+        }
     }
 
     let reference: String

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// What one child process did: its exit code and everything it wrote.
+struct ProcessResult: Sendable, CustomStringConvertible {
+    let arguments: [String]
+    let exitCode: Int32
+    let stdout: String
+    let stderr: String
+    let timedOut: Bool
+
+    var description: String {
+        "`\(arguments.joined(separator: " "))` exited \(exitCode)\(timedOut ? " (timed out)" : "")\n"
+            + "stdout: \(stdout.isEmpty ? "(empty)" : stdout)\nstderr: \(stderr.isEmpty ? "(empty)" : stderr)"
+    }
+}
+
+/// Runs `rsoctl` (or another tool, e.g. psql) as a separate OS process, the way a user would.
+///
+/// The environment is the test runner's, minus `RSO_ACTOR` and `RSO_DATABASE_URL`; the database
+/// URL is set only when given, so every invocation says where its data is and who is acting.
+/// stdout and stderr go to temporary files (never pipes: a full pipe would stall the child).
+enum RsoctlProcess {
+    static let defaultTimeout: TimeInterval = 60
+
+    /// Runs `rsoctl ARGS...` to completion.
+    static func run(_ arguments: [String], databaseURL: String?, timeout: TimeInterval = defaultTimeout) async throws -> ProcessResult {
+        try await launch(arguments, databaseURL: databaseURL, timeout: timeout).result()
+    }
+
+    /// Starts `rsoctl ARGS...` and returns at once; `result()` waits for it.
+    static func launch(_ arguments: [String], databaseURL: String?, timeout: TimeInterval = defaultTimeout) throws -> Running {
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "RSO_ACTOR")
+        environment.removeValue(forKey: "RSO_DATABASE_URL")
+        if let databaseURL { environment["RSO_DATABASE_URL"] = databaseURL }
+        return try Running(executable: try binary(), arguments: arguments, environment: environment, timeout: timeout)
+    }
+
+    /// Runs any other tool (e.g. /usr/bin/psql) with the runner's environment.
+    static func tool(_ executable: String, _ arguments: [String], timeout: TimeInterval = defaultTimeout) async throws -> ProcessResult {
+        try await Running(executable: URL(fileURLWithPath: executable), arguments: arguments,
+                          environment: ProcessInfo.processInfo.environment, timeout: timeout).result()
+    }
+
+    /// The `rsoctl` built next to the test runner (`swift build --build-tests` puts both in
+    /// .build/<triple>/debug/), else .build/debug/rsoctl under the package root.
+    static func binary(filePath: String = #filePath) throws -> URL {
+        var candidates: [URL] = []
+        if let runner = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: runner).deletingLastPathComponent().appendingPathComponent("rsoctl"))
+        }
+        candidates.append(Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("rsoctl")
+                          ?? URL(fileURLWithPath: "/nonexistent"))
+        let packageRoot = URL(fileURLWithPath: filePath)  // <root>/Tests/RsoctlTests/RsoctlProcess.swift
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/rsoctl"))
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw RsoctlTestError("rsoctl binary not found; looked at \(candidates.map(\.path)); run swift build --build-tests")
+        }
+        return found
+    }
+
+    /// One child process in flight.
+    final class Running: @unchecked Sendable {
+        private let process = Process()
+        private let arguments: [String]
+        private let outURL: URL
+        private let errURL: URL
+        private let outHandle: FileHandle
+        private let errHandle: FileHandle
+        private let finished = DispatchGroup()
+        private let lock = NSLock()
+        private var timedOutFlag = false
+
+        init(executable: URL, arguments: [String], environment: [String: String], timeout: TimeInterval) throws {
+            self.arguments = [executable.lastPathComponent] + arguments
+            let temp = FileManager.default.temporaryDirectory
+            let id = UUID().uuidString
+            outURL = temp.appendingPathComponent("rsoctl-e2e-\(id).out")
+            errURL = temp.appendingPathComponent("rsoctl-e2e-\(id).err")
+            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            process.executableURL = executable
+            process.arguments = arguments
+            process.environment = environment
+            process.standardInput = FileHandle.nullDevice
+            outHandle = try FileHandle(forWritingTo: outURL)
+            errHandle = try FileHandle(forWritingTo: errURL)
+            process.standardOutput = outHandle
+            process.standardError = errHandle
+            finished.enter()
+            process.terminationHandler = { [finished] _ in finished.leave() }
+            do {
+                try process.run()
+            } catch {
+                finished.leave()
+                throw RsoctlTestError("could not start \(executable.path): \(error)")
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak self] in
+                guard let self, self.process.isRunning else { return }
+                self.lock.withLock { self.timedOutFlag = true }
+                self.process.terminate()
+            }
+        }
+
+        /// Waits for the process to end and collects what it wrote.
+        func result() async throws -> ProcessResult {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                finished.notify(queue: .global()) { continuation.resume() }
+            }
+            try? outHandle.close()
+            try? errHandle.close()
+            defer {
+                try? FileManager.default.removeItem(at: outURL)
+                try? FileManager.default.removeItem(at: errURL)
+            }
+            let stdout = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
+            let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
+            let timedOut = lock.withLock { timedOutFlag }
+            let result = ProcessResult(arguments: arguments, exitCode: process.terminationStatus,
+                                       stdout: stdout, stderr: stderr, timedOut: timedOut)
+            if timedOut { Issue.record("timed out and was terminated: \(result)") }
+            return result
+        }
+    }
+}
+
+struct RsoctlTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
