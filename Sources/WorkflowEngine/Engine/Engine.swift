@@ -37,15 +37,10 @@ public struct Engine: Sendable {
         _ locator: CaseLocator, _ transition: String, fields: FieldValues = [:], reason: String? = nil,
         as actorName: String, expectedVersion: Int? = nil, at: Date? = nil, idempotencyKey: String? = nil
     ) async throws -> CaseRecord {
-        let actor = try await resolve(actorName)
-        let hash = RequestFingerprint.of(
-            ["advance", locator.description, transition, reason ?? "", at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""],
-            fields: fields)
-        if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return replay }
-        let current = try await find(locator)
-        try checkVersion(current, expected: expectedVersion)
-        let definition = try registry.workflow(current.workflow)
-        let when = try timestamp(at, notBefore: current)
+        let request = try await prepare(
+            locator, ["advance", transition, reason ?? ""], fields: fields, actorName: actorName,
+            expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey)
+        guard case .fresh(let actor, let current, let definition, let when, let hash) = request else { return try request.first() }
         let fourEyes = definition.transition(transition, from: current.state)?.guards.flatMap(\.transitions) ?? []
         let latest = fourEyes.isEmpty ? [:] : try await store.latestActors(of: current.id, transitions: fourEyes)
         let change = try Decider(definition).advance(
@@ -59,15 +54,10 @@ public struct Engine: Sendable {
         _ locator: CaseLocator, fields: FieldValues, reason: String? = nil, as actorName: String,
         expectedVersion: Int? = nil, at: Date? = nil, idempotencyKey: String? = nil
     ) async throws -> CaseRecord {
-        let actor = try await resolve(actorName)
-        let hash = RequestFingerprint.of(
-            ["update", locator.description, reason ?? "", at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""],
-            fields: fields)
-        if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return replay }
-        let current = try await find(locator)
-        try checkVersion(current, expected: expectedVersion)
-        let definition = try registry.workflow(current.workflow)
-        let when = try timestamp(at, notBefore: current)
+        let request = try await prepare(
+            locator, ["update", reason ?? ""], fields: fields, actorName: actorName,
+            expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey)
+        guard case .fresh(let actor, let current, let definition, let when, let hash) = request else { return try request.first() }
         let change = try Decider(definition).update(
             current, fields: fields, reason: reason, actor: actor, at: when,
             idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
@@ -122,6 +112,34 @@ public struct Engine: Sendable {
     }
 
     // MARK: - Write helpers
+
+    /// A change request checked against the stored case, or the replay of an earlier one with its key.
+    private enum PreparedRequest {
+        case replay(CaseRecord)
+        case fresh(actor: User, current: CaseRecord, definition: WorkflowDefinition, at: Date, hash: String)
+
+        /// The first result of a replayed request.
+        func first() throws -> CaseRecord {
+            guard case .replay(let record) = self else { throw WorkflowError(.conflict, "request was not a replay") }
+            return record
+        }
+    }
+
+    /// What advance and update share: the actor, the replay check, the case, its version and the time.
+    private func prepare(
+        _ locator: CaseLocator, _ parts: [String], fields: FieldValues, actorName: String,
+        expectedVersion: Int?, at: Date?, idempotencyKey: String?
+    ) async throws -> PreparedRequest {
+        let actor = try await resolve(actorName)
+        let hash = RequestFingerprint.of(
+            parts + [locator.description, at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""], fields: fields)
+        if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return .replay(replay) }
+        let current = try await find(locator)
+        try checkVersion(current, expected: expectedVersion)
+        let definition = try registry.workflow(current.workflow)
+        return .fresh(actor: actor, current: current, definition: definition,
+                      at: try timestamp(at, notBefore: current), hash: hash)
+    }
 
     private func apply(_ change: CaseChange) async throws -> CaseRecord {
         do {

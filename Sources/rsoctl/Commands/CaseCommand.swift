@@ -25,8 +25,7 @@ struct CaseCommand: AsyncParsableCommand {
                 try await engine.open(workflow, fields: values, parent: parent.map(CaseLocator.init), as: actor,
                                       at: at?.date, idempotencyKey: idempotencyKey)
             }
-            let view = CaseView(record)
-            Output.print(output.format, json: view, table: view.table)
+            CaseView.print(record, as: output.format)
         }
     }
 
@@ -49,8 +48,7 @@ struct CaseCommand: AsyncParsableCommand {
                 try await engine.advance(CaseLocator(reference), transition, fields: values, reason: reason, as: actor,
                                          expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey)
             }
-            let view = CaseView(record)
-            Output.print(output.format, json: view, table: view.table)
+            CaseView.print(record, as: output.format)
         }
     }
 
@@ -76,8 +74,7 @@ struct CaseCommand: AsyncParsableCommand {
                 try await engine.update(CaseLocator(reference), fields: values, reason: reason, as: actor,
                                         expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey)
             }
-            let view = CaseView(record)
-            Output.print(output.format, json: view, table: view.table)
+            CaseView.print(record, as: output.format)
         }
     }
 }

@@ -12,8 +12,7 @@ extension CaseCommand {
         func run() async throws {
             let actor = try global.actorName()
             let record = try await global.withEngine { try await $0.show(CaseLocator(reference), as: actor) }
-            let view = CaseView(record)
-            Output.print(output.format, json: view, table: view.table)
+            CaseView.print(record, as: output.format)
         }
     }
 

@@ -71,6 +71,12 @@ struct CaseView: Encodable {
         try c.encode(updatedAt, forKey: .updatedAt)
     }
 
+    /// Prints a case in the chosen format: what every case command answers with.
+    static func print(_ record: CaseRecord, as format: OutputFormat) {
+        let view = CaseView(record)
+        Output.print(format, json: view, table: view.table)
+    }
+
     /// One row per attribute, then one per field.
     var table: Table {
         var rows: [[String]] = [

@@ -1,11 +1,5 @@
 /// Numbered schema changes for PostgreSQL. PostgresNIO sends one statement per query, so each is a list.
 enum PostgresMigrations {
-    struct Migration {
-        let version: Int
-        let name: String
-        let statements: [String]
-    }
-
     static let ledger = """
         CREATE TABLE IF NOT EXISTS rso_schema_migrations (
             version integer PRIMARY KEY,

@@ -1,11 +1,5 @@
 /// Numbered schema changes for the embedded SQLite store; the same model as PostgreSQL's.
 enum SQLiteMigrations {
-    struct Migration {
-        let version: Int
-        let name: String
-        let statements: [String]
-    }
-
     static let ledger = """
         CREATE TABLE IF NOT EXISTS rso_schema_migrations (
             version INTEGER PRIMARY KEY,
