@@ -35,10 +35,28 @@ let package = Package(
             path: "Sources/Modules/AVRR",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JointPeriodOfAction",
+            dependencies: ["WorkflowEngine"],
+            path: "Sources/Modules/JointPeriodOfAction",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Secondments",
+            dependencies: ["WorkflowEngine"],
+            path: "Sources/Modules/Secondments",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CRVSAssessment",
+            dependencies: ["WorkflowEngine"],
+            path: "Sources/Modules/CRVSAssessment",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "rsoctl",
             dependencies: [
-                "WorkflowEngine", "AVRR",
+                "WorkflowEngine", "AVRR", "JointPeriodOfAction", "Secondments", "CRVSAssessment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -52,7 +70,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "WorkflowEngine", "AVRR",
+                "WorkflowEngine", "AVRR", "JointPeriodOfAction", "CRVSAssessment",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +80,21 @@ let package = Package(
         .testTarget(
             name: "AVRRTests",
             dependencies: ["WorkflowEngine", "AVRR"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JointPeriodOfActionTests",
+            dependencies: ["WorkflowEngine", "JointPeriodOfAction"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SecondmentsTests",
+            dependencies: ["WorkflowEngine", "Secondments"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CRVSAssessmentTests",
+            dependencies: ["WorkflowEngine", "CRVSAssessment"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

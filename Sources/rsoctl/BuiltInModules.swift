@@ -1,10 +1,16 @@
 import AVRR
+import CRVSAssessment
+import JointPeriodOfAction
+import Secondments
 import WorkflowEngine
 
 /// The modules rsoctl ships with: adding a module is one line here.
 enum BuiltInModules {
     static let all: [any WorkflowModule] = [
         AVRRModule(),
+        JointPeriodOfActionModule(),
+        SecondmentsModule(),
+        CRVSAssessmentModule(),
     ]
 
     /// Validated once per process; an invalid built-in definition is a programming error.

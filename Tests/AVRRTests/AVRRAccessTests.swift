@@ -63,7 +63,7 @@ struct AVRRAccessTests {
     @Test func onlyCaseworkersOpenCases() {
         for user in [Fixture.approver, Fixture.manager, Fixture.admin] {
             let error = #expect(throws: WorkflowError.self) {
-                try Fixture.decider.open(id: UUID(), fields: Fixture.openingFields, parentID: nil, actor: user, at: Fixture.start)
+                try Fixture.decider.open(id: UUID(), fields: Fixture.openingFields, actor: user, at: Fixture.start)
             }
             #expect(error?.code == .forbidden)
         }

@@ -9,7 +9,7 @@ struct AVRRDataTests {
     @Test func openingWithoutTheRequiredFieldsNamesEachOne() {
         let error = #expect(throws: WorkflowError.self) {
             try Fixture.decider.open(
-                id: UUID(), fields: ["nationality": .string("VNM")], parentID: nil, actor: Fixture.caseworker, at: Fixture.start)
+                id: UUID(), fields: ["nationality": .string("VNM")], actor: Fixture.caseworker, at: Fixture.start)
         }
         #expect(error?.code == .invalidData)
         #expect(error?.details.count == 3)
@@ -116,7 +116,7 @@ struct AVRRDataTests {
             }
         }
         let opening = #expect(throws: WorkflowError.self) {
-            try Fixture.decider.open(id: UUID(), fields: personal, parentID: nil, actor: Fixture.caseworker, at: Fixture.start)
+            try Fixture.decider.open(id: UUID(), fields: personal, actor: Fixture.caseworker, at: Fixture.start)
         }
         errors += [opening].compactMap { $0 }
         #expect(errors.count == attempts.count * journeys.count + 1)

@@ -8,7 +8,7 @@ import WorkflowEngine
 struct AVRRJourneyTests {
     @Test func openingPutsTheCaseInRegisteredWithItsFields() throws {
         let new = try Fixture.decider.open(
-            id: UUID(), fields: Fixture.openingFields, parentID: nil, actor: Fixture.caseworker, at: Fixture.start)
+            id: UUID(), fields: Fixture.openingFields, actor: Fixture.caseworker, at: Fixture.start)
         #expect(new.record.state == "registered")
         #expect(new.record.version == 1)
         #expect(new.record.fields["host_country"] == .string("THA"))

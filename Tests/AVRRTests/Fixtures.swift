@@ -84,7 +84,7 @@ struct Journey {
 
     /// A new case opened by a caseworker at `Fixture.start`.
     init(fields: FieldValues = Fixture.readyFields, by actor: User = Fixture.caseworker) throws(WorkflowError) {
-        let new = try Fixture.decider.open(id: UUID(), fields: fields, parentID: nil, actor: actor, at: Fixture.start)
+        let new = try Fixture.decider.open(id: UUID(), fields: fields, actor: actor, at: Fixture.start)
         record = new.record
         now = Fixture.start
         events = [new.event]

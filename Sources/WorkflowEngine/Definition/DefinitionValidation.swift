@@ -22,6 +22,9 @@ extension WorkflowDefinition {
         problems += transitionProblems()
         problems += reachabilityProblems()
         problems += timerProblems()
+        for state in outcomes?.states ?? [] where self.state(state) == nil {
+            problems.append("outcomes are recordable in undeclared state \(state)")
+        }
         if !problems.isEmpty { throw DefinitionError(workflow: id, problems: problems) }
     }
 
@@ -49,6 +52,12 @@ extension WorkflowDefinition {
                 }
                 for name in condition.transitions where !transitions.contains(where: { $0.name == name }) {
                     problems.append("\(culprit): guard '\(condition.name)' refers to undeclared transition \(name)")
+                }
+                for name in condition.outcomes where !(outcomes?.names.contains(name) ?? false) {
+                    problems.append("\(culprit): guard '\(condition.name)' refers to undeclared outcome \(name)")
+                }
+                if condition.readsParent && parentWorkflow == nil {
+                    problems.append("\(culprit): guard '\(condition.name)' reads a parent, but the workflow declares none")
                 }
             }
         }

@@ -42,13 +42,21 @@ public indirect enum FieldType: Sendable, Hashable {
     }
 }
 
+/// Which cases of a workflow may not share a value of a field.
+public enum Uniqueness: String, Sendable {
+    /// No two cases, ever (e.g. JPA period names).
+    case always
+    /// No two cases that are not in a terminal state (e.g. one open CRVS assessment per country).
+    case whileOpen = "while open"
+}
+
 /// A field of a workflow's schema.
 public struct FieldDefinition: Sendable {
     public let name: String
     public let type: FieldType
     public let dataClass: DataClass
     public let requiredAtOpen: Bool
-    public let unique: Bool
+    public let unique: Uniqueness?
     /// A lower bound for int and decimal fields.
     public let minimum: Decimal?
     /// The module's own check for `json` fields; returns the problems found.
@@ -60,7 +68,7 @@ public struct FieldDefinition: Sendable {
         _ type: FieldType,
         _ dataClass: DataClass = .ordinary,
         requiredAtOpen: Bool = false,
-        unique: Bool = false,
+        unique: Uniqueness? = nil,
         minimum: Decimal? = nil,
         summary: String = "",
         check: (@Sendable (JSONValue, FieldValues) -> [String])? = nil

@@ -31,13 +31,20 @@ public struct GuardContext: Sendable {
     public let actor: String
     /// Who performed the latest event of each transition, for four-eyes checks.
     public let latestActors: [String: String]
+    /// Outcome totals recorded on the case so far.
+    public let outcomes: [String: Int]
+    /// The parent case's current state, for workflows opened under a parent.
+    public let parentState: String?
 
-    public init(fields: FieldValues, previousFields: FieldValues, reason: String?, actor: String, latestActors: [String: String]) {
+    public init(fields: FieldValues, previousFields: FieldValues, reason: String?, actor: String,
+                latestActors: [String: String], outcomes: [String: Int] = [:], parentState: String? = nil) {
         self.fields = fields
         self.previousFields = previousFields
         self.reason = reason
         self.actor = actor
         self.latestActors = latestActors
+        self.outcomes = outcomes
+        self.parentState = parentState
     }
 
     public func isSet(_ field: String) -> Bool { fields[field]?.isPresent ?? false }
@@ -74,6 +81,10 @@ public indirect enum Condition: Sendable {
     case notActorOfLatest(String)
     /// When the first holds, the second must.
     case implies(Condition, Condition)
+    /// The parent case is in one of these states (an operation launches only while its period is active).
+    case parentIn([String])
+    /// An outcome total compares to a number (`arrests > 0`).
+    case outcome(String, Comparison, Int)
     /// A module's own check.
     case custom(name: String, fields: [String], check: @Sendable (GuardContext) -> Bool)
 
@@ -89,6 +100,8 @@ public indirect enum Condition: Sendable {
         case .reasonGiven: return "reason given"
         case .notActorOfLatest(let transition): return "not the user who made the latest \(transition) (four eyes)"
         case .implies(let premise, let conclusion): return "\(premise.name) ⇒ \(conclusion.name)"
+        case .parentIn(let states): return "parent \(states.joined(separator: " or "))"
+        case .outcome(let name, let comparison, let value): return "\(name) \(comparison.rawValue) \(value)"
         case .custom(let name, _, _): return name
         }
     }
@@ -99,9 +112,27 @@ public indirect enum Condition: Sendable {
         case .isSet(let field), .oneOf(let field, _), .contains(let field, _), .increased(let field): return [field]
         case .compare(let field, _, .field(let other)): return [field, other]
         case .compare(let field, _, .value): return [field]
-        case .reasonGiven, .notActorOfLatest: return []
+        case .reasonGiven, .notActorOfLatest, .parentIn, .outcome: return []
         case .implies(let premise, let conclusion): return premise.fields + conclusion.fields
         case .custom(_, let fields, _): return fields
+        }
+    }
+
+    /// Outcome counters the condition reads, for validation at registration.
+    public var outcomes: [String] {
+        switch self {
+        case .outcome(let name, _, _): return [name]
+        case .implies(let premise, let conclusion): return premise.outcomes + conclusion.outcomes
+        default: return []
+        }
+    }
+
+    /// Whether the condition reads the parent case.
+    public var readsParent: Bool {
+        switch self {
+        case .parentIn: return true
+        case .implies(let premise, let conclusion): return premise.readsParent || conclusion.readsParent
+        default: return false
         }
     }
 
@@ -144,6 +175,10 @@ public indirect enum Condition: Sendable {
             return context.latestActors[transition] != context.actor
         case .implies(let premise, let conclusion):
             return !premise.holds(in: context) || conclusion.holds(in: context)
+        case .parentIn(let states):
+            return context.parentState.map(states.contains) ?? false
+        case .outcome(let name, let comparison, let value):
+            return Condition.compare(.int(context.outcomes[name] ?? 0), comparison, .int(value))
         case .custom(_, _, let check):
             return check(context)
         }

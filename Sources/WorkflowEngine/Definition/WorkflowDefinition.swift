@@ -78,6 +78,19 @@ public struct TimerDefinition: Sendable {
     }
 }
 
+/// Named counts a workflow records (`case record REF arrests 4`), and the states that accept them.
+///
+/// Counts only: an outcome never carries a name of a suspect or a victim.
+public struct OutcomeCounters: Sendable {
+    public let names: [String]
+    public let states: [String]
+
+    public init(_ names: [String], recordableIn states: [String]) {
+        self.names = names
+        self.states = states
+    }
+}
+
 /// A workflow: states in definition order, transitions, field schema and timers.
 ///
 /// Definitions are data, validated once when their module is registered.
@@ -90,6 +103,9 @@ public struct WorkflowDefinition: Sendable {
     public let transitions: [TransitionDefinition]
     public let fields: [FieldDefinition]
     public let timers: [TimerDefinition]
+    /// The workflow every case of this one is opened under (`jpa.operation` under `jpa.period`).
+    public let parentWorkflow: String?
+    public let outcomes: OutcomeCounters?
 
     // Lookups compiled once so the engine never searches lists per call.
     private let fieldIndex: [String: FieldDefinition]
@@ -104,7 +120,9 @@ public struct WorkflowDefinition: Sendable {
         states: [StateDefinition],
         transitions: [TransitionDefinition],
         fields: [FieldDefinition],
-        timers: [TimerDefinition] = []
+        timers: [TimerDefinition] = [],
+        parentWorkflow: String? = nil,
+        outcomes: OutcomeCounters? = nil
     ) {
         self.id = id
         self.version = version
@@ -114,6 +132,8 @@ public struct WorkflowDefinition: Sendable {
         self.transitions = transitions
         self.fields = fields
         self.timers = timers
+        self.parentWorkflow = parentWorkflow
+        self.outcomes = outcomes
         self.fieldIndex = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.stateIndex = Dictionary(states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var from: [String: [TransitionDefinition]] = [:]

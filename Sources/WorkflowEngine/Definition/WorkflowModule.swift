@@ -12,10 +12,39 @@ public protocol WorkflowModule: Sendable {
     /// One line for `rsoctl modules list`.
     var summary: String { get }
     var workflows: [WorkflowDefinition] { get }
+    /// Named reports over the module's cases (`rsoctl report crvs.access`).
+    var reports: [ModuleReport] { get }
 }
 
 extension WorkflowModule {
     public var summary: String { "" }
+    public var reports: [ModuleReport] { [] }
+}
+
+/// A module's own report: a table computed from every case of one workflow.
+public struct ModuleReport: Sendable {
+    public let name: String
+    public let summary: String
+    public let workflow: String
+    public let build: @Sendable ([CaseRecord]) -> ReportTable
+
+    public init(name: String, summary: String, workflow: String, build: @escaping @Sendable ([CaseRecord]) -> ReportTable) {
+        self.name = name
+        self.summary = summary
+        self.workflow = workflow
+        self.build = build
+    }
+}
+
+/// A report's result: named columns and rows of values (numbers stay numbers in JSON).
+public struct ReportTable: Sendable, Hashable {
+    public let columns: [String]
+    public let rows: [[JSONValue]]
+
+    public init(columns: [String], rows: [[JSONValue]]) {
+        self.columns = columns
+        self.rows = rows
+    }
 }
 
 /// The registered modules and their validated workflows.
@@ -38,6 +67,11 @@ public struct WorkflowRegistry: Sendable {
                 workflows.append(workflow)
             }
         }
+        for workflow in workflows {
+            if let parent = workflow.parentWorkflow, byID[parent] == nil {
+                throw DefinitionError(workflow: workflow.id, problems: ["parent workflow \(parent) is not registered"])
+            }
+        }
         self.modules = modules
         self.workflows = workflows
         self.byID = byID
@@ -49,6 +83,9 @@ public struct WorkflowRegistry: Sendable {
         }
         return workflow
     }
+
+    /// Every module's reports.
+    public var reports: [ModuleReport] { modules.flatMap(\.reports) }
 
     /// The workflow whose references carry this prefix (`AVRR` in `AVRR-2026-000042`).
     public func workflow(referencePrefix prefix: String) -> WorkflowDefinition? {

@@ -15,6 +15,8 @@ public struct CaseRecord: Sendable, Hashable {
     /// Optimistic lock: incremented by every change.
     public var version: Int
     public var fields: FieldValues
+    /// Outcome totals recorded so far (counts only).
+    public var outcomes: [String: Int]
     public var parentID: UUID?
     public var assignee: String?
     public var dueAt: Date?
@@ -26,7 +28,7 @@ public struct CaseRecord: Sendable, Hashable {
 
     public init(
         id: UUID, reference: String, workflow: String, definitionVersion: Int, state: String,
-        previousState: String?, stateEnteredAt: Date, version: Int, fields: FieldValues, parentID: UUID?,
+        previousState: String?, stateEnteredAt: Date, version: Int, fields: FieldValues, outcomes: [String: Int] = [:], parentID: UUID?,
         assignee: String?, dueAt: Date?, createdBy: String, createdAt: Date, updatedBy: String, updatedAt: Date
     ) {
         self.id = id
@@ -38,6 +40,7 @@ public struct CaseRecord: Sendable, Hashable {
         self.stateEnteredAt = stateEnteredAt
         self.version = version
         self.fields = fields
+        self.outcomes = outcomes
         self.parentID = parentID
         self.assignee = assignee
         self.dueAt = dueAt
@@ -99,10 +102,26 @@ public struct EventRecord: Sendable, Hashable {
     }
 }
 
+/// A value a unique field holds, claimed so that no other case may hold it.
+public struct UniqueClaim: Sendable, Hashable {
+    public let workflow: String
+    public let field: String
+    /// Compared without regard to case or surrounding spaces: "JPA 3" and "jpa 3 " are the same name.
+    public let value: String
+
+    public init(workflow: String, field: String, value: JSONValue) {
+        self.workflow = workflow
+        self.field = field
+        self.value = value.plainText.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+}
+
 /// A case to insert with its `opened` event; the store assigns the reference number.
 public struct NewCase: Sendable {
     public var record: CaseRecord
     public var event: EventRecord
+    /// Unique values to claim with the case; a value another case holds makes the insert fail.
+    public var claims: [UniqueClaim] = []
     public var referencePrefix: String
     public var referenceYear: Int
 }
@@ -113,6 +132,9 @@ public struct CaseChange: Sendable {
     public var record: CaseRecord
     public var expectedVersion: Int
     public var event: EventRecord
+    /// Unique values to claim, and fields whose claims this case gives up (values changed, or the case closed).
+    public var claims: [UniqueClaim] = []
+    public var releases: [String] = []
 }
 
 // Field values may be personal data: printing a record shows field names only, never values.

@@ -13,12 +13,13 @@ public struct Decider: Sendable {
 
     /// A new case in the initial state with its `opened` event.
     public func open(
-        id: UUID, fields input: FieldValues, parentID: UUID?, actor: User, at: Date,
+        id: UUID, fields input: FieldValues, parent: CaseRecord? = nil, actor: User, at: Date,
         idempotencyKey: String? = nil, requestHash: String? = nil
     ) throws(WorkflowError) -> NewCase {
         guard let initial = definition.initialState else {
             throw WorkflowError(.notAllowed, "workflow \(definition.id) has no initial state")
         }
+        try checkParent(parent)
         let openers = openingRoles
         guard let role = openers.first(where: actor.holds) else {
             throw forbidden(actor, "open a \(definition.id) case", needs: openers)
@@ -34,19 +35,21 @@ public struct Decider: Sendable {
         let record = CaseRecord(
             id: id, reference: "", workflow: definition.id, definitionVersion: definition.version,
             state: initial.name, previousState: nil, stateEnteredAt: at, version: 1, fields: fields,
-            parentID: parentID, assignee: nil, dueAt: dueDate(in: initial.name, enteredAt: at, fields: fields),
+            parentID: parent?.id, assignee: nil, dueAt: dueDate(in: initial.name, enteredAt: at, fields: fields),
             createdBy: actor.name, createdAt: at, updatedBy: actor.name, updatedAt: at)
         let event = EventRecord(
             caseID: id, caseVersion: 1, kind: .opened, to: initial.name, actor: actor.name, role: role,
             reason: nil, fields: fields, at: at, idempotencyKey: idempotencyKey, requestHash: requestHash)
-        return NewCase(record: record, event: event, referencePrefix: definition.referencePrefix,
+        return NewCase(record: record, event: event,
+                       claims: uniqueChanges(from: [:], to: fields, stateAfter: initial.name).claims,
+                       referencePrefix: definition.referencePrefix,
                        referenceYear: Calendar.utc.component(.year, from: at))
     }
 
     /// Moves the case along `transitionName`, setting the given fields.
     public func advance(
         _ current: CaseRecord, transition transitionName: String, fields input: FieldValues, reason: String?,
-        actor: User, at: Date, latestActors: [String: String] = [:],
+        actor: User, at: Date, latestActors: [String: String] = [:], parentState: String? = nil,
         idempotencyKey: String? = nil, requestHash: String? = nil
     ) throws(WorkflowError) -> CaseChange {
         guard let transition = definition.transition(transitionName, from: current.state) else {
@@ -56,8 +59,8 @@ public struct Decider: Sendable {
         let changes = try validatedChanges(input)
         let merged = merging(current.fields, changes)
         try checkModuleRules(merged)
-        let context = GuardContext(fields: merged, previousFields: current.fields, reason: reason,
-                                   actor: actor.name, latestActors: latestActors)
+        let context = GuardContext(fields: merged, previousFields: current.fields, reason: reason, actor: actor.name,
+                                   latestActors: latestActors, outcomes: current.outcomes, parentState: parentState)
         let unmet = transition.guards.filter { !$0.holds(in: context) }
         if !unmet.isEmpty {
             throw WorkflowError(
@@ -87,7 +90,9 @@ public struct Decider: Sendable {
             caseID: current.id, caseVersion: next.version, kind: .transition, transition: transition.name,
             from: current.state, to: target, actor: actor.name, role: role, reason: reason, fields: changes,
             at: at, idempotencyKey: idempotencyKey, requestHash: requestHash)
-        return CaseChange(record: next, expectedVersion: current.version, event: event)
+        let unique = uniqueChanges(from: current.fields, to: merged, stateAfter: target)
+        return CaseChange(record: next, expectedVersion: current.version, event: event,
+                          claims: unique.claims, releases: unique.releases)
     }
 
     /// Sets fields without moving the case.
@@ -117,7 +122,9 @@ public struct Decider: Sendable {
         let event = EventRecord(
             caseID: current.id, caseVersion: next.version, kind: .fieldUpdate, actor: actor.name, role: role,
             reason: reason, fields: changes, at: at, idempotencyKey: idempotencyKey, requestHash: requestHash)
-        return CaseChange(record: next, expectedVersion: current.version, event: event)
+        let unique = uniqueChanges(from: current.fields, to: merged, stateAfter: current.state)
+        return CaseChange(record: next, expectedVersion: current.version, event: event,
+                          claims: unique.claims, releases: unique.releases)
     }
 
     /// When a case entering `state` at `enteredAt` becomes due: the earliest of the state's timers.
@@ -206,7 +213,7 @@ public struct Decider: Sendable {
                              details: allowed.map { "allowed: \($0)" })
     }
 
-    private func forbidden(_ actor: User, _ action: String, needs roles: [Role]) -> WorkflowError {
+    func forbidden(_ actor: User, _ action: String, needs roles: [Role]) -> WorkflowError {
         let has = actor.roles.isEmpty ? "none" : actor.roles.map(\.rawValue).joined(separator: ", ")
         return WorkflowError(.forbidden, "\(actor.name) may not \(action): it needs the role \(roles.map(\.rawValue).joined(separator: " or ")); \(actor.name) has: \(has)")
     }

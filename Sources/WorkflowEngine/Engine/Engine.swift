@@ -27,9 +27,9 @@ public struct Engine: Sendable {
         if let parent { parentRecord = try await find(parent) } else { parentRecord = nil }
         let when = try timestamp(at, notBefore: nil)
         let new = try Decider(definition).open(
-            id: UUID(), fields: fields, parentID: parentRecord?.id, actor: actor, at: when,
+            id: UUID(), fields: fields, parent: parentRecord, actor: actor, at: when,
             idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
-        return try await writing(key: idempotencyKey, hash: hash) { try await store.insert(new) }
+        return try await writing(key: idempotencyKey, hash: hash) { try await insert(new) }
     }
 
     /// Moves a case along a transition, setting fields on the way.
@@ -43,9 +43,13 @@ public struct Engine: Sendable {
         guard case .fresh(let actor, let current, let definition, let when, let hash) = request else { return try request.first() }
         let fourEyes = definition.transition(transition, from: current.state)?.guards.flatMap(\.transitions) ?? []
         let latest = fourEyes.isEmpty ? [:] : try await store.latestActors(of: current.id, transitions: fourEyes)
+        let readsParent = definition.transition(transition, from: current.state)?.guards.contains(where: \.readsParent) ?? false
+        var parentState: String?
+        if readsParent, let parentID = current.parentID { parentState = try await store.findCase(.id(parentID))?.state }
         let change = try Decider(definition).advance(
             current, transition: transition, fields: fields, reason: reason, actor: actor, at: when,
-            latestActors: latest, idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
+            latestActors: latest, parentState: parentState,
+            idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
         return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
     }
 
@@ -60,6 +64,21 @@ public struct Engine: Sendable {
         guard case .fresh(let actor, let current, let definition, let when, let hash) = request else { return try request.first() }
         let change = try Decider(definition).update(
             current, fields: fields, reason: reason, actor: actor, at: when,
+            idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
+        return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
+    }
+
+    /// Adds `count` to a named outcome counter (negative to correct, with a reason).
+    public func record(
+        _ locator: CaseLocator, outcome: String, count: Int, reason: String? = nil, as actorName: String,
+        at: Date? = nil, idempotencyKey: String? = nil
+    ) async throws -> CaseRecord {
+        let request = try await prepare(
+            locator, ["record", outcome, String(count), reason ?? ""], fields: [:], actorName: actorName,
+            expectedVersion: nil, at: at, idempotencyKey: idempotencyKey)
+        guard case .fresh(let actor, let current, let definition, let when, let hash) = request else { return try request.first() }
+        let change = try Decider(definition).record(
+            current, outcome: outcome, count: count, reason: reason, actor: actor, at: when,
             idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
         return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
     }
@@ -141,15 +160,37 @@ public struct Engine: Sendable {
                       at: try timestamp(at, notBefore: current), hash: hash)
     }
 
+    private func insert(_ new: NewCase) async throws -> CaseRecord {
+        do {
+            return try await store.insert(new)
+        } catch StoreSignal.uniqueValueTaken {
+            throw try await uniqueValueTaken(new.claims, by: nil)
+        }
+    }
+
     private func apply(_ change: CaseChange) async throws -> CaseRecord {
         do {
             return try await store.apply(change)
+        } catch StoreSignal.uniqueValueTaken {
+            throw try await uniqueValueTaken(change.claims, by: change.record.id)
         } catch StoreSignal.versionConflict {
             let now = try await store.findCase(.id(change.record.id))
             throw WorkflowError(
                 .conflict,
                 "\(change.record.reference) changed while this request was being made (it was at version \(change.expectedVersion), now \(now.map { String($0.version) } ?? "?")); nothing was written: show the case and retry")
         }
+    }
+
+    /// Names the unique value another case already holds.
+    private func uniqueValueTaken(_ claims: [UniqueClaim], by caseID: UUID?) async throws -> WorkflowError {
+        for claim in claims {
+            guard let holder = try await store.holder(of: claim), holder.id != caseID else { continue }
+            let field = try registry.workflow(claim.workflow).field(claim.field)
+            let value = field?.dataClass.isProtected == false ? " '\(holder.fields[claim.field]?.plainText ?? claim.value)'" : ""
+            let scope = field?.unique == .whileOpen ? " while it is open" : ""
+            return WorkflowError(.invalidData, "\(claim.field)\(value) is already used by \(holder.reference)\(scope): \(claim.workflow) allows one case per \(claim.field)")
+        }
+        return WorkflowError(.conflict, "a unique value was taken while this request was being made; nothing was written: retry")
     }
 
     /// Runs a write; a lost race on the idempotency key replays the winner's result.

@@ -72,6 +72,8 @@ public enum StoreSignal: Error, Sendable {
     case versionConflict
     /// Another request already used this idempotency key.
     case idempotencyKeyTaken(String)
+    /// Another case already holds a value of a unique field.
+    case uniqueValueTaken
 }
 
 /// Persistence for cases, their history and users. Only stores speak SQL.
@@ -102,6 +104,8 @@ public protocol CaseStore: Sendable {
     func listCases(_ query: CaseQuery) async throws -> [CaseRecord]
     /// Current counts per state, split by a field's text value when `field` is given.
     func stageCounts(workflow: String, by field: String?) async throws -> [StageCount]
+    /// The case holding a claimed unique value, if any.
+    func holder(of claim: UniqueClaim) async throws -> CaseRecord?
 }
 
 extension AsyncSequence where Self: Sendable {

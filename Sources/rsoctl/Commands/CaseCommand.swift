@@ -6,7 +6,7 @@ struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Open, advance, update and read cases.",
-        subcommands: [Open.self, Advance.self, Update.self, Show.self, History.self, List.self])
+        subcommands: [Open.self, Advance.self, Update.self, Record.self, Show.self, History.self, List.self])
 
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case in its workflow's initial state.")
@@ -73,6 +73,38 @@ struct CaseCommand: AsyncParsableCommand {
             let record = try await global.withEngine { engine in
                 try await engine.update(CaseLocator(reference), fields: values, reason: reason, as: actor,
                                         expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey)
+            }
+            CaseView.print(record, as: output.format)
+        }
+    }
+
+    struct Record: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add to an outcome counter, e.g. rsoctl case record JPAOP-2013-000001 arrests 4.",
+            discussion: "A negative COUNT corrects an earlier error: it needs --reason and never takes a total below 0.")
+        @Argument(help: "The case's reference or id.") var reference: String
+        @Argument(help: "The outcome counter, e.g. arrests (rsoctl workflow show lists them).") var outcome: String
+        // Collected raw so that a negative count (-2) is not taken for an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("How many to add; negative to correct.", valueName: "count")) var countText: [String] = []
+        @Option(help: "Why: required for a correction.") var reason: String?
+        @Option(help: "When it was recorded (ISO 8601); not before the case's latest event.") var at: Timestamp?
+        @Option(name: .customLong("idempotency-key"), help: "Retrying with the same key records only once.") var idempotencyKey: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        var count: Int { Int(countText.first ?? "") ?? 0 }
+
+        func validate() throws {
+            guard countText.count == 1, Int(countText[0]) != nil else {
+                throw ValidationError("COUNT must be one whole number, e.g. 4, or -1 to correct an error")
+            }
+        }
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let record = try await global.withEngine { engine in
+                try await engine.record(CaseLocator(reference), outcome: outcome, count: count, reason: reason, as: actor,
+                                        at: at?.date, idempotencyKey: idempotencyKey)
             }
             CaseView.print(record, as: output.format)
         }

@@ -11,13 +11,13 @@ struct ModulesCommand: AsyncParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() async throws {
-            struct ModuleView: Encodable { let name: String; let summary: String; let workflows: [String] }
+            struct ModuleView: Encodable { let name: String; let summary: String; let workflows: [String]; let reports: [String] }
             let views = BuiltInModules.registry.modules.map {
-                ModuleView(name: $0.name, summary: $0.summary, workflows: $0.workflows.map(\.id))
+                ModuleView(name: $0.name, summary: $0.summary, workflows: $0.workflows.map(\.id), reports: $0.reports.map(\.name))
             }
             Output.print(output.format, json: ["modules": views], table: Table(
-                columns: ["module", "workflows", "summary"],
-                rows: views.map { [$0.name, $0.workflows.joined(separator: ", "), $0.summary] }))
+                columns: ["module", "workflows", "reports", "summary"],
+                rows: views.map { [$0.name, $0.workflows.joined(separator: ", "), $0.reports.joined(separator: ", "), $0.summary] }))
         }
     }
 }
@@ -68,7 +68,7 @@ extension GraphFormat: ExpressibleByArgument {}
 struct WorkflowView: Encodable {
     struct State: Encodable { let name: String; let kind: String }
     struct Transition: Encodable { let name: String; let from: [String]; let to: String; let roles: [String]; let guards: [String] }
-    struct Field: Encodable { let name: String; let type: String; let data: String; let requiredAtOpen: Bool; let unique: Bool }
+    struct Field: Encodable { let name: String; let type: String; let data: String; let requiredAtOpen: Bool; let unique: String? }
     struct Timer: Encodable { let state: String; let deadline: String; let action: String }
 
     let id: String
@@ -79,8 +79,14 @@ struct WorkflowView: Encodable {
     let transitions: [Transition]
     let fields: [Field]
     let timers: [Timer]
+    let parentWorkflow: String?
+    let outcomes: [String]
+    let outcomesRecordableIn: [String]
 
     init(_ definition: WorkflowDefinition) {
+        parentWorkflow = definition.parentWorkflow
+        outcomes = definition.outcomes?.names ?? []
+        outcomesRecordableIn = definition.outcomes?.states ?? []
         id = definition.id
         version = definition.version
         referencePrefix = definition.referencePrefix
@@ -90,7 +96,7 @@ struct WorkflowView: Encodable {
             Transition(name: $0.name, from: $0.from, to: $0.to.label, roles: $0.roles.map(\.rawValue), guards: $0.guards.map(\.name))
         }
         fields = definition.fields.map {
-            Field(name: $0.name, type: $0.type.name, data: $0.dataClass.rawValue, requiredAtOpen: $0.requiredAtOpen, unique: $0.unique)
+            Field(name: $0.name, type: $0.type.name, data: $0.dataClass.rawValue, requiredAtOpen: $0.requiredAtOpen, unique: $0.unique?.rawValue)
         }
         timers = definition.timers.map { timer in
             let deadline: String
@@ -108,7 +114,8 @@ struct WorkflowView: Encodable {
     }
 
     var table: Table {
-        var rows: [[String]] = states.map { ["state", $0.name, $0.kind] }
+        var rows: [[String]] = parentWorkflow.map { [["parent", $0, "every case is opened under a \($0) case"]] } ?? []
+        rows += states.map { ["state", $0.name, $0.kind] }
         rows += transitions.map {
             ["transition", $0.name,
              "\($0.from.joined(separator: ", ")) → \($0.to) [\($0.roles.joined(separator: ", "))]"
@@ -116,9 +123,10 @@ struct WorkflowView: Encodable {
         }
         rows += fields.map {
             ["field", $0.name, [$0.type, $0.data == "ordinary" ? nil : $0.data, $0.requiredAtOpen ? "required at open" : nil,
-                                $0.unique ? "unique" : nil].compactMap { $0 }.joined(separator: ", ")]
+                                $0.unique.map { "unique \($0)" }].compactMap { $0 }.joined(separator: ", ")]
         }
         rows += timers.map { ["timer", $0.state, "\($0.deadline): \($0.action)"] }
+        rows += outcomes.map { ["outcome", $0, "recordable in \(outcomesRecordableIn.joined(separator: ", "))"] }
         return Table(columns: ["kind", "name", "detail"], rows: rows)
     }
 }

@@ -4,7 +4,7 @@ import WorkflowEngine
 /// `rsoctl metrics …`: figures for managers.
 struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "metrics", abstract: "Stage counts and other figures for managers.", subcommands: [Stages.self])
+        commandName: "metrics", abstract: "Stage counts and other figures for managers.", subcommands: [Stages.self, Outcomes.self])
 
     struct Stages: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How many cases stand in each state, in definition order.")
@@ -19,6 +19,41 @@ struct MetricsCommand: AsyncParsableCommand {
             let view = StageReportView(report)
             Output.print(output.format, json: view, table: view.table)
         }
+    }
+}
+
+extension MetricsCommand {
+    struct Outcomes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Outcome totals, corrections included (e.g. arrests per period).")
+        @Argument(help: "A workflow with outcome counters, e.g. jpa.operation.") var workflow: String
+        @Option(help: "Only the children of this case, e.g. a JPA period's operations.") var parent: String?
+        @Option(help: "Split the totals by this field's value, e.g. lead_country.") var by: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let report = try await global.withEngine {
+                try await $0.outcomeTotals(workflow, parent: parent.map(CaseLocator.init), by: by, as: actor)
+            }
+            let view = OutcomeReportView(workflow: report.workflow, totals: report.totals, by: report.by)
+            Output.print(output.format, json: view, table: view.table)
+        }
+    }
+}
+
+/// The `metrics outcomes` JSON shape: `{"workflow", "totals", "by"?}`.
+struct OutcomeReportView: Encodable {
+    let workflow: String
+    let totals: [String: Int]
+    let by: [String: [String: Int]]?
+
+    var table: Table {
+        let names = totals.keys.sorted()
+        let groups = (by ?? [:]).keys.sorted()
+        return Table(
+            columns: ["outcome", "total"] + groups,
+            rows: names.map { name in [name, String(totals[name] ?? 0)] + groups.map { String(by?[$0]?[name] ?? 0) } })
     }
 }
 

@@ -2,27 +2,41 @@ import ArgumentParser
 import Foundation
 import WorkflowEngine
 
-/// `rsoctl demo`: demo users and a few dozen AVRR cases spread over the stages, then the stage counts.
+/// `rsoctl demo`: demo users, a few dozen AVRR cases spread over the stages, the Joint Periods of
+/// Action 1–3 with their operations, the RSO's secondments 2013–2017 and the CRVS assessment
+/// pilots; then the AVRR stage counts.
 ///
-/// Every write carries an idempotency key, so running the demo again changes nothing.
+/// Every write is back-dated and carries an idempotency key, so running the demo again changes nothing.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Load demo users and AVRR cases (idempotent), then print the stage counts.")
+        abstract: "Load demo users, AVRR, JPA, secondment and CRVS cases (idempotent), then print the AVRR stage counts.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: FormatOption
 
     func run() async throws {
-        let report = try await global.withEngine { engine in
+        let (report, jpa) = try await global.withEngine { engine in
             try await DemoUsers.ensure(engine)
             let plans = AVRRDemo.plans()
             for (index, plan) in plans.enumerated() {
                 try await plan.load(into: engine)
                 if (index + 1) % 12 == 0 { Output.note("rsoctl demo: \(index + 1)/\(plans.count) AVRR cases") }
             }
-            return try await engine.stageCounts("avrr", as: DemoUsers.manager)
+            let jpa = try await JPADemo.load(into: engine)
+            try await SecondmentDemo.load(into: engine)
+            try await CRVSDemo.load(into: engine)
+            return (try await engine.stageCounts("avrr", as: DemoUsers.manager), jpa)
         }
+        let manager = DemoUsers.manager
         Output.note("rsoctl demo: AVRR cases per stage (try: rsoctl case list --workflow avrr --actor \(DemoUsers.caseworkers[0]))")
+        Output.note("rsoctl demo: also try")
+        if let second = jpa.dropFirst().first {
+            Output.note("  rsoctl metrics outcomes jpa.operation --parent \(second) --by lead_country --actor \(manager)")
+        }
+        Output.note("  rsoctl metrics outcomes jpa.operation --actor \(manager)")
+        Output.note("  rsoctl metrics stages secondment --actor \(manager)")
+        Output.note("  rsoctl case list --workflow secondment --actor \(manager)")
+        Output.note("  rsoctl report crvs.access --actor \(manager)")
         let view = StageReportView(report)
         Output.print(output.format, json: view, table: view.table)
     }
@@ -49,5 +63,74 @@ enum DemoUsers {
         for (name, roles) in staff where !existing.contains(name) {
             _ = try await engine.addUser(name, roles: roles, as: admin)
         }
+    }
+}
+
+/// One demo case written step by step: every write back-dated to a calendar day and keyed.
+///
+/// A write on a day gets 09:00 UTC, or an hour after the case's previous write if that was
+/// the same day, so the case's history is strictly in order. Keys are `KEY-open`, `KEY-TRANSITION`,
+/// `KEY-record-OUTCOME`, `KEY-update`, with `-2`, `-3`... when the same name comes again: stable
+/// from run to run, so a second run replays every write and changes nothing.
+struct DemoCase {
+    let engine: Engine
+    let key: String
+    let actor: String
+    private(set) var record: CaseRecord
+    private var last: Date
+    private var used: [String: Int] = [:]
+
+    var id: UUID { record.id }
+    var reference: String { record.reference }
+
+    /// Opens the case (or replays its opening) on `day`, e.g. "2015-09-28".
+    static func open(
+        _ workflow: String, _ fields: FieldValues, parent: DemoCase? = nil, on day: String, key: String,
+        as actor: String = DemoUsers.coordinator, in engine: Engine
+    ) async throws -> DemoCase {
+        let at = try time(day, after: nil)
+        let record = try await engine.open(
+            workflow, fields: fields, parent: parent.map { .id($0.id) }, as: actor, at: at, idempotencyKey: "\(key)-open")
+        return DemoCase(engine: engine, key: key, actor: actor, record: record, last: at)
+    }
+
+    mutating func advance(
+        _ transition: String, _ fields: FieldValues = [:], reason: String? = nil, on day: String, as actor: String? = nil
+    ) async throws {
+        let (at, key) = try next(day, transition)
+        record = try await engine.advance(
+            .id(id), transition, fields: fields, reason: reason, as: actor ?? self.actor, at: at, idempotencyKey: key)
+    }
+
+    /// Adds `count` to an outcome counter (negative to correct, with a reason).
+    mutating func record(_ outcome: String, _ count: Int, reason: String? = nil, on day: String) async throws {
+        let (at, key) = try next(day, "record-\(outcome)")
+        record = try await engine.record(
+            .id(id), outcome: outcome, count: count, reason: reason, as: actor, at: at, idempotencyKey: key)
+    }
+
+    /// Sets fields without moving the case.
+    mutating func update(_ fields: FieldValues, reason: String? = nil, on day: String) async throws {
+        let (at, key) = try next(day, "update")
+        record = try await engine.update(.id(id), fields: fields, reason: reason, as: actor, at: at, idempotencyKey: key)
+    }
+
+    private mutating func next(_ day: String, _ name: String) throws -> (Date, String) {
+        let at = try Self.time(day, after: last)
+        last = at
+        let seen = used[name, default: 0] + 1
+        used[name] = seen
+        return (at, seen == 1 ? "\(key)-\(name)" : "\(key)-\(name)-\(seen)")
+    }
+
+    /// 09:00 UTC on `day`, or an hour after `previous` when that is already on or after it.
+    private static func time(_ day: String, after previous: Date?) throws -> Date {
+        guard let date = SimpleDate(day) else { throw WorkflowError(.usage, "demo data: \(day) is not a YYYY-MM-DD date") }
+        let at = date.startOfDay.addingTimeInterval(9 * 3600)
+        guard let previous, at <= previous else { return at }
+        guard previous < date.startOfDay.addingTimeInterval(86_400) else {
+            throw WorkflowError(.usage, "demo data: \(day) comes before the case's previous write at \(previous.iso8601)")
+        }
+        return previous.addingTimeInterval(3600)
     }
 }

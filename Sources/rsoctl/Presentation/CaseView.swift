@@ -12,6 +12,7 @@ struct CaseView: Encodable {
     let stateEnteredAt: String
     let version: Int
     let fields: FieldValues
+    let outcomes: [String: Int]
     let parentId: String?
     let assignee: String?
     let dueAt: String?
@@ -32,6 +33,7 @@ struct CaseView: Encodable {
         stateEnteredAt = record.stateEnteredAt.iso8601
         version = record.version
         fields = record.fields
+        outcomes = record.outcomes
         parentId = record.parentID?.uuidString.lowercased()
         assignee = record.assignee
         dueAt = record.dueAt?.iso8601
@@ -47,7 +49,7 @@ struct CaseView: Encodable {
     // Scripts read every key: empty ones are null, never left out.
     func encode(to encoder: any Encoder) throws {
         enum Keys: String, CodingKey {
-            case id, reference, workflow, definitionVersion, state, previousState, stateEnteredAt, version, fields
+            case id, reference, workflow, definitionVersion, state, previousState, stateEnteredAt, version, fields, outcomes
             case parentId, assignee, dueAt, overdue, allowedTransitions, createdBy, createdAt, updatedBy, updatedAt
         }
         var c = encoder.container(keyedBy: Keys.self)
@@ -60,6 +62,7 @@ struct CaseView: Encodable {
         try c.encode(stateEnteredAt, forKey: .stateEnteredAt)
         try c.encode(version, forKey: .version)
         try c.encode(fields, forKey: .fields)
+        try c.encode(outcomes, forKey: .outcomes)
         try c.encode(parentId, forKey: .parentId)
         try c.encode(assignee, forKey: .assignee)
         try c.encode(dueAt, forKey: .dueAt)
@@ -87,6 +90,7 @@ struct CaseView: Encodable {
         ]
         if let parentId { rows.append(["parent", parentId]) }
         rows += fields.sorted { $0.key < $1.key }.map { ["field \($0.key)", $0.value.plainText] }
+        rows += outcomes.sorted { $0.key < $1.key }.map { ["outcome \($0.key)", String($0.value)] }
         return Table(columns: ["attribute", "value"], rows: rows)
     }
 

@@ -19,6 +19,8 @@ enum PostgresErrors {
             return StoreSignal.idempotencyKeyTaken(constraint)
         case "23505" where constraint == "case_events_case_id_case_version_key":
             return StoreSignal.versionConflict
+        case "23505" where constraint == "case_unique_values_pkey":
+            return StoreSignal.uniqueValueTaken
         case "23505" where constraint == "users_pkey":
             return WorkflowError(.invalidData, "that user name is taken: choose another (rsoctl users list shows them)")
         case "40001", "40P01":

@@ -82,5 +82,17 @@ enum PostgresMigrations {
                 FOR EACH STATEMENT EXECUTE FUNCTION rso_refuse_history_change()
             """,
         ]),
+        Migration(version: 2, name: "outcome totals and unique-field claims", statements: [
+            "ALTER TABLE cases ADD COLUMN outcomes jsonb NOT NULL DEFAULT '{}'",
+            """
+            CREATE TABLE case_unique_values (
+                workflow text NOT NULL,
+                field text NOT NULL,
+                value text NOT NULL,
+                case_id uuid NOT NULL REFERENCES cases (id),
+                PRIMARY KEY (workflow, field, value))
+            """,
+            "CREATE INDEX case_unique_values_case ON case_unique_values (case_id)",
+        ]),
     ]
 }

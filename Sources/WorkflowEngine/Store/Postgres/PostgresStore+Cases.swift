@@ -4,7 +4,7 @@ import PostgresNIO
 extension PostgresStore {
     static let caseColumns = """
         id, reference, workflow, definition_version, state, previous_state, state_entered_at, version,
-        fields::text, parent_id, assignee, due_at, created_by, created_at, updated_by, updated_at
+        fields::text, parent_id, assignee, due_at, created_by, created_at, updated_by, updated_at, outcomes::text
         """
 
     public func insert(_ new: NewCase) async throws -> CaseRecord {
@@ -32,7 +32,12 @@ extension PostgresStore {
                 SELECT id, \(e.caseVersion), \(e.kind.rawValue), \(e.to), \(e.actor), \(e.role?.rawValue), \(e.reason),
                        \(fields)::jsonb, \(e.at), \(e.idempotencyKey), \(e.requestHash)
                 FROM inserted
-                RETURNING seq)
+                RETURNING seq),
+            claimed AS (
+                INSERT INTO case_unique_values (workflow, field, value, case_id)
+                SELECT \(c.workflow), claim.field, claim.value, id
+                FROM inserted, unnest(\(new.claims.map(\.field))::text[], \(new.claims.map(\.value))::text[]) AS claim (field, value)
+                RETURNING case_id)
             SELECT reference FROM inserted, event
             """
         return try await run {
@@ -54,7 +59,7 @@ extension PostgresStore {
             WITH updated AS (
                 UPDATE cases SET state = \(c.state), previous_state = \(c.previousState),
                     state_entered_at = \(c.stateEnteredAt), version = \(c.version),
-                    fields = (fields || \(set)::jsonb) - \(cleared)::text[],
+                    fields = (fields || \(set)::jsonb) - \(cleared)::text[], outcomes = \(JSONCoding.string(c.outcomes))::jsonb,
                     assignee = \(c.assignee), due_at = \(c.dueAt), updated_by = \(c.updatedBy), updated_at = \(c.updatedAt)
                 WHERE id = \(c.id) AND version = \(change.expectedVersion)
                 RETURNING id),
@@ -64,7 +69,16 @@ extension PostgresStore {
                 SELECT id, \(e.caseVersion), \(e.kind.rawValue), \(e.transition), \(e.from), \(e.to), \(e.actor),
                        \(e.role?.rawValue), \(e.reason), \(payload)::jsonb, \(e.at), \(e.idempotencyKey), \(e.requestHash)
                 FROM updated
-                RETURNING seq)
+                RETURNING seq),
+            released AS (
+                DELETE FROM case_unique_values
+                WHERE case_id IN (SELECT id FROM updated) AND field = ANY(\(change.releases)::text[])
+                RETURNING case_id),
+            claimed AS (
+                INSERT INTO case_unique_values (workflow, field, value, case_id)
+                SELECT \(c.workflow), claim.field, claim.value, id
+                FROM updated, unnest(\(change.claims.map(\.field))::text[], \(change.claims.map(\.value))::text[]) AS claim (field, value)
+                RETURNING case_id)
             SELECT seq FROM event
             """
         return try await run {
@@ -171,6 +185,16 @@ extension PostgresStore {
         }
     }
 
+    public func holder(of claim: UniqueClaim) async throws -> CaseRecord? {
+        try await run {
+            try await cases("""
+                SELECT \(unescaped: Self.caseColumns) FROM cases WHERE id = (
+                    SELECT case_id FROM case_unique_values
+                    WHERE workflow = \(claim.workflow) AND field = \(claim.field) AND value = \(claim.value))
+                """).first
+        }
+    }
+
     private func cases(_ query: PostgresQuery) async throws -> [CaseRecord] {
         var records: [CaseRecord] = []
         for try await row in try await client.query(query, logger: logger) {
@@ -185,6 +209,7 @@ extension PostgresStore {
                 dueAt: try cell[11].decode(Date?.self), createdBy: try cell[12].decode(String.self),
                 createdAt: try cell[13].decode(Date.self), updatedBy: try cell[14].decode(String.self),
                 updatedAt: try cell[15].decode(Date.self)))
+            records[records.count - 1].outcomes = try JSONDecoder().decode([String: Int].self, from: Data(cell[16].decode(String.self).utf8))
         }
         return records
     }

@@ -76,5 +76,17 @@ enum SQLiteMigrations {
             BEGIN SELECT RAISE(ABORT, 'case_events is append-only: DELETE is refused'); END
             """,
         ]),
+        Migration(version: 2, name: "outcome totals and unique-field claims", statements: [
+            "ALTER TABLE cases ADD COLUMN outcomes TEXT NOT NULL DEFAULT '{}'",
+            """
+            CREATE TABLE case_unique_values (
+                workflow TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value TEXT NOT NULL,
+                case_id TEXT NOT NULL REFERENCES cases (id),
+                PRIMARY KEY (workflow, field, value))
+            """,
+            "CREATE INDEX case_unique_values_case ON case_unique_values (case_id)",
+        ]),
     ]
 }

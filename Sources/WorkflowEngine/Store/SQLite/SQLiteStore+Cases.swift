@@ -24,6 +24,7 @@ extension SQLiteStore {
                  .text(JSONCoding.string(c.fields)), c.parentID.map(SQLiteData.uuid) ?? .null, .optional(c.assignee),
                  .optional(c.dueAt), .text(c.createdBy), .micros(c.createdAt), .text(c.updatedBy), .micros(c.updatedAt)])
             try await self.insertEvent(new.event)
+            try await self.claim(new.claims, for: c.id)
             return record
         }
     }
@@ -34,16 +35,40 @@ extension SQLiteStore {
             let updated = try await self.query(
                 """
                 UPDATE cases SET state = ?, previous_state = ?, state_entered_at = ?, version = ?, fields = ?,
-                                 assignee = ?, due_at = ?, updated_by = ?, updated_at = ?
+                                 outcomes = ?, assignee = ?, due_at = ?, updated_by = ?, updated_at = ?
                 WHERE id = ? AND version = ?
                 RETURNING id
                 """,
                 [.text(c.state), .optional(c.previousState), .micros(c.stateEnteredAt), .integer(c.version),
-                 .text(JSONCoding.string(c.fields)), .optional(c.assignee), .optional(c.dueAt), .text(c.updatedBy),
+                 .text(JSONCoding.string(c.fields)), .text(JSONCoding.string(c.outcomes)), .optional(c.assignee),
+                 .optional(c.dueAt), .text(c.updatedBy),
                  .micros(c.updatedAt), .uuid(c.id), .integer(change.expectedVersion)])
             guard !updated.isEmpty else { throw StoreSignal.versionConflict }
             try await self.insertEvent(change.event)
+            for field in change.releases {
+                _ = try await self.query("DELETE FROM case_unique_values WHERE case_id = ? AND field = ?", [.uuid(c.id), .text(field)])
+            }
+            try await self.claim(change.claims, for: c.id)
             return c
+        }
+    }
+
+    private func claim(_ claims: [UniqueClaim], for caseID: UUID) async throws {
+        for claim in claims {
+            _ = try await query(
+                "INSERT INTO case_unique_values (workflow, field, value, case_id) VALUES (?, ?, ?, ?)",
+                [.text(claim.workflow), .text(claim.field), .text(claim.value), .uuid(caseID)])
+        }
+    }
+
+    public func holder(of claim: UniqueClaim) async throws -> CaseRecord? {
+        try await access.run {
+            try await self.query(
+                """
+                SELECT * FROM cases WHERE id = (
+                    SELECT case_id FROM case_unique_values WHERE workflow = ? AND field = ? AND value = ?)
+                """, [.text(claim.workflow), .text(claim.field), .text(claim.value)]
+            ).first.map(Self.caseRecord)
         }
     }
 
@@ -145,6 +170,7 @@ extension SQLiteStore {
             definitionVersion: row.int("definition_version"), state: row.string("state"),
             previousState: row.optionalString("previous_state"), stateEnteredAt: row.date("state_entered_at"),
             version: row.int("version"), fields: try JSONCoding.fields(from: row.string("fields")),
+            outcomes: try JSONDecoder().decode([String: Int].self, from: Data(row.string("outcomes").utf8)),
             parentID: row.uuid("parent_id"), assignee: row.optionalString("assignee"), dueAt: row.optionalDate("due_at"),
             createdBy: row.string("created_by"), createdAt: row.date("created_at"), updatedBy: row.string("updated_by"),
             updatedAt: row.date("updated_at"))

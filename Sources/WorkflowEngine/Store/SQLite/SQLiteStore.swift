@@ -138,6 +138,7 @@ public final class SQLiteStore: CaseStore {
         case .constraintUniqueFailed, .constraint, .constraintPrimaryKeyFailed:
             if error.message.contains("idempotency_key") { return StoreSignal.idempotencyKeyTaken("") }
             if error.message.contains("case_version") { return StoreSignal.versionConflict }
+            if error.message.contains("case_unique_values") { return StoreSignal.uniqueValueTaken }
             if error.message.contains("users.name") {
                 return WorkflowError(.invalidData, "that user name is taken: choose another (rsoctl users list shows them)")
             }
