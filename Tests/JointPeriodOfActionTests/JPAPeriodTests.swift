@@ -37,8 +37,11 @@ struct JPAPeriodTests {
 
     @Test func extendingIsASelfLoopThatKeepsThePeriodActiveAndRecordsTheReason() throws {
         var journey = try Journey.period(at: "active")
+        let before = journey.record
         let change = try journey.advance("extend", fields: ["ends_on": .string("2026-05-31")], reason: "courts asked for time")
         #expect(change.record.state == "active")
+        #expect(change.record.stateEnteredAt == before.stateEnteredAt, "a self-loop keeps the state's clock")
+        #expect(change.record.previousState == before.previousState, "a self-loop keeps the way back")
         #expect(change.event.from == "active" && change.event.to == "active")
         #expect(change.event.reason == "courts asked for time")
         #expect(change.event.fields == ["ends_on": .string("2026-05-31")])

@@ -78,9 +78,12 @@ public struct Decider: Sendable {
             target = previous
         }
         var next = current
-        next.state = target
-        next.previousState = current.state
-        next.stateEnteredAt = at
+        // A self-loop (extend) stays in its state: its clock and its way back are unchanged.
+        if target != current.state {
+            next.state = target
+            next.previousState = current.state
+            next.stateEnteredAt = at
+        }
         next.fields = merged
         next.version = current.version + 1
         next.dueAt = dueDate(in: target, enteredAt: at, fields: merged)
