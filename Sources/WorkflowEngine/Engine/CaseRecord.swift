@@ -135,6 +135,9 @@ public struct CaseChange: Sendable {
     /// Unique values to claim, and fields whose claims this case gives up (values changed, or the case closed).
     public var claims: [UniqueClaim] = []
     public var releases: [String] = []
+
+    /// Whether the case changes state (a self-loop, an update or an outcome does not).
+    public var movesState: Bool { event.to != nil && event.to != event.from }
 }
 
 // Field values may be personal data: printing a record shows field names only, never values.

@@ -94,5 +94,35 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX case_unique_values_case ON case_unique_values (case_id)",
         ]),
+        // Where each case stood when: written with every transition, so stage counts as of any date,
+        // flows and durations never scan the history.
+        Migration(version: 3, name: "stage intervals projection", statements: [
+            """
+            CREATE TABLE stage_intervals (
+                case_id uuid NOT NULL REFERENCES cases (id),
+                workflow text NOT NULL,
+                state text NOT NULL,
+                entered_at timestamptz NOT NULL,
+                left_at timestamptz,
+                entered_seq bigint NOT NULL,
+                PRIMARY KEY (case_id, entered_seq))
+            """,
+            "CREATE INDEX stage_intervals_entered ON stage_intervals (workflow, entered_at) INCLUDE (state)",
+            "CREATE INDEX stage_intervals_left ON stage_intervals (workflow, left_at) INCLUDE (state) WHERE left_at IS NOT NULL",
+            "CREATE INDEX stage_intervals_flow ON stage_intervals (workflow, state, entered_at)",
+            "CREATE INDEX stage_intervals_duration ON stage_intervals (workflow, state, (left_at - entered_at)) WHERE left_at IS NOT NULL",
+            "CREATE INDEX stage_intervals_open ON stage_intervals (case_id) WHERE left_at IS NULL",
+            """
+            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, left_at, entered_seq)
+            SELECT e.case_id, c.workflow, e.to_state, e.at, lead(e.at) OVER moves, e.seq
+            FROM case_events e JOIN cases c ON c.id = e.case_id
+            WHERE e.to_state IS NOT NULL AND e.from_state IS DISTINCT FROM e.to_state
+            WINDOW moves AS (PARTITION BY e.case_id ORDER BY e.at, e.seq)
+            """,
+        ]),
+        // Timers lease due cases (claimed with FOR UPDATE SKIP LOCKED) so that parallel runners fire each once.
+        Migration(version: 4, name: "timer leases", statements: [
+            "ALTER TABLE cases ADD COLUMN timer_claimed_until timestamptz",
+        ]),
     ]
 }

@@ -37,6 +37,10 @@ extension PostgresStore {
                 INSERT INTO case_unique_values (workflow, field, value, case_id)
                 SELECT \(c.workflow), claim.field, claim.value, id
                 FROM inserted, unnest(\(new.claims.map(\.field))::text[], \(new.claims.map(\.value))::text[]) AS claim (field, value)
+                RETURNING case_id),
+            interval AS (
+                INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
+                SELECT id, \(c.workflow), \(c.state), \(c.stateEnteredAt), seq FROM inserted, event
                 RETURNING case_id)
             SELECT reference FROM inserted, event
             """
@@ -78,6 +82,14 @@ extension PostgresStore {
                 INSERT INTO case_unique_values (workflow, field, value, case_id)
                 SELECT \(c.workflow), claim.field, claim.value, id
                 FROM updated, unnest(\(change.claims.map(\.field))::text[], \(change.claims.map(\.value))::text[]) AS claim (field, value)
+                RETURNING case_id),
+            left_stage AS (
+                UPDATE stage_intervals SET left_at = \(e.at)
+                WHERE \(change.movesState) AND case_id IN (SELECT id FROM updated) AND left_at IS NULL
+                RETURNING case_id),
+            entered_stage AS (
+                INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
+                SELECT id, \(c.workflow), \(c.state), \(e.at), seq FROM updated, event WHERE \(change.movesState)
                 RETURNING case_id)
             SELECT seq FROM event
             """
