@@ -163,6 +163,9 @@ public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         return calendar.date(from: DateComponents(year: year, month: month, day: day))!
     }
 
+    /// Midnight UTC after this day: "as of the end of this day" excludes this instant.
+    public var endOfDay: Date { startOfDay.addingTimeInterval(86_400) }
+
     public static func < (lhs: SimpleDate, rhs: SimpleDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

@@ -8,9 +8,10 @@ public struct OutcomeReport: Sendable, Hashable {
 }
 
 extension Engine {
-    /// Sums the outcome counters over the workflow's cases (corrections included).
+    /// Sums the outcome counters over the workflow's cases, corrections included: all time, or recorded in a period.
     public func outcomeTotals(
-        _ workflowID: String, parent: CaseLocator? = nil, by field: String? = nil, as actorName: String
+        _ workflowID: String, parent: CaseLocator? = nil, from: SimpleDate? = nil, to: SimpleDate? = nil,
+        by field: String? = nil, as actorName: String
     ) async throws -> OutcomeReport {
         _ = try await resolve(actorName)
         let definition = try registry.workflow(workflowID)
@@ -18,24 +19,27 @@ extension Engine {
             let recording = registry.workflows.filter { $0.outcomes != nil }.map(\.id)
             throw WorkflowError(.invalidData, "\(workflowID) declares no outcome counters; workflows that do: \(recording.joined(separator: ", "))")
         }
-        if let field, definition.field(field) == nil {
-            throw WorkflowError(.invalidData, "\(workflowID) has no field \(field) to split by; fields: \(definition.fields.map(\.name).joined(separator: ", "))")
-        }
+        try checkSplit(field, of: definition)
+        try checkPeriod(from, to)
         var parentID: UUID?
         if let parent { parentID = try await find(parent).id }
-        let cases = try await store.listCases(CaseQuery(workflow: workflowID, parentID: parentID, limit: Int.max))
+        let rows = try await store.outcomeTotals(
+            workflow: workflowID, parentID: parentID, from: from?.startOfDay, until: to?.endOfDay, by: field)
         let zero = Dictionary(uniqueKeysWithValues: counters.names.map { ($0, 0) })
         var totals = zero
         var by: [String: [String: Int]] = [:]
-        for record in cases {
-            let key = field.map { record.fields[$0]?.plainText ?? "(unset)" }
-            for (name, count) in record.outcomes {
-                totals[name, default: 0] += count
-                if let key { by[key, default: zero][name, default: 0] += count }
-            }
-            if let key, by[key] == nil { by[key] = zero }
+        for row in rows {
+            totals[row.outcome, default: 0] += row.total
+            if field != nil { by[row.value ?? "(unset)", default: zero][row.outcome, default: 0] += row.total }
         }
         return OutcomeReport(workflow: workflowID, totals: totals, by: field == nil ? nil : by)
+    }
+
+    /// `--from A --to B` includes both whole days; either may be open.
+    func checkPeriod(_ from: SimpleDate?, _ to: SimpleDate?) throws(WorkflowError) {
+        if let from, let to, to < from {
+            throw WorkflowError(.invalidData, "--to \(to) is before --from \(from): give a period that runs forward")
+        }
     }
 
     /// Runs a module's named report over every case of its workflow.

@@ -13,14 +13,20 @@ public struct StageReport: Sendable, Hashable {
 }
 
 extension Engine {
-    /// How many cases stand in each state now, optionally split by a field.
-    public func stageCounts(_ workflowID: String, by field: String? = nil, as actorName: String) async throws -> StageReport {
+    /// How many cases stand in each state now, or at the end of a past day (UTC), optionally split by a field.
+    ///
+    /// As of a day, the split uses each case's current value of the field.
+    public func stageCounts(
+        _ workflowID: String, asOf day: SimpleDate? = nil, by field: String? = nil, as actorName: String
+    ) async throws -> StageReport {
         _ = try await resolve(actorName)
         let definition = try registry.workflow(workflowID)
-        if let field, definition.field(field) == nil {
-            throw WorkflowError(.invalidData, "\(workflowID) has no field \(field) to split by; fields: \(definition.fields.map(\.name).joined(separator: ", "))")
+        try checkSplit(field, of: definition)
+        let rows = if let day {
+            try await store.stageCounts(workflow: workflowID, at: day.endOfDay, by: field)
+        } else {
+            try await store.stageCounts(workflow: workflowID, by: field)
         }
-        let rows = try await store.stageCounts(workflow: workflowID, by: field)
         let stages = definition.states.map { state in
             let mine = rows.filter { $0.state == state.name }
             let by = field.map { _ in
@@ -28,6 +34,20 @@ extension Engine {
             }
             return StageReport.Stage(state: state.name, count: mine.reduce(0) { $0 + $1.count }, by: by)
         }
-        return StageReport(workflow: workflowID, asOf: nil, stages: stages)
+        return StageReport(workflow: workflowID, asOf: day?.description, stages: stages)
+    }
+
+    /// A `by` field must be a field of the workflow.
+    func checkSplit(_ field: String?, of definition: WorkflowDefinition) throws(WorkflowError) {
+        if let field, definition.field(field) == nil {
+            throw WorkflowError(.invalidData, "\(definition.id) has no field \(field) to split by; fields: \(definition.fields.map(\.name).joined(separator: ", "))")
+        }
+    }
+
+    /// The state must be one of the workflow's.
+    func checkState(_ state: String, of definition: WorkflowDefinition) throws(WorkflowError) {
+        if definition.state(state) == nil {
+            throw WorkflowError(.invalidData, "\(definition.id) has no state \(state); states: \(definition.states.map(\.name).joined(separator: ", "))")
+        }
     }
 }

@@ -54,3 +54,13 @@ struct Timestamp: ExpressibleByArgument, Sendable {
 
     static var defaultCompletionKind: CompletionKind { .default }
 }
+
+/// A calendar day on the command line (`YYYY-MM-DD`, UTC).
+struct Day: ExpressibleByArgument, Sendable {
+    let date: SimpleDate
+
+    init?(argument: String) {
+        guard let date = SimpleDate(argument) else { return nil }
+        self.date = date
+    }
+}

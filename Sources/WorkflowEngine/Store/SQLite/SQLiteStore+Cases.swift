@@ -154,7 +154,7 @@ extension SQLiteStore {
         if let at = filter.overdueAt { sql += " AND due_at < ?"; binds.append(.micros(at)) }
         for (field, value) in filter.fieldEquals {
             sql += " AND (json_extract(fields, ?) = ? OR EXISTS (SELECT 1 FROM json_each(fields, ?) WHERE value = ?))"
-            binds += [.text(Self.path(field)), .text(value), .text(Self.path(field)), .text(value)]
+            binds += [.text(Self.jsonPath(field)), .text(value), .text(Self.jsonPath(field)), .text(value)]
         }
         sql += " ORDER BY created_at, reference LIMIT ?"
         binds.append(.integer(filter.limit))
@@ -167,7 +167,7 @@ extension SQLiteStore {
             if let field {
                 return try await self.query(
                     "SELECT state, json_extract(fields, ?) AS value, count(*) AS n FROM cases WHERE workflow = ? GROUP BY 1, 2",
-                    [.text(Self.path(field)), .text(workflow)]
+                    [.text(Self.jsonPath(field)), .text(workflow)]
                 ).map { StageCount(state: $0.string("state"), value: $0.optionalString("value"), count: $0.int("n")) }
             }
             return try await self.query(
@@ -176,9 +176,9 @@ extension SQLiteStore {
         }
     }
 
-    private static func path(_ field: String) -> String { "$.\"\(field)\"" }
+    static func jsonPath(_ field: String) -> String { "$.\"\(field)\"" }
 
-    private static func caseRecord(_ row: SQLiteRow) throws -> CaseRecord {
+    static func caseRecord(_ row: SQLiteRow) throws -> CaseRecord {
         CaseRecord(
             id: row.uuid("id") ?? UUID(), reference: row.string("reference"), workflow: row.string("workflow"),
             definitionVersion: row.int("definition_version"), state: row.string("state"),

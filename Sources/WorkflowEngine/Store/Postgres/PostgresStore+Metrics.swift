@@ -1,0 +1,143 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    public func stageCounts(workflow: String, at instant: Date, by field: String?) async throws -> [StageCount] {
+        try await run {
+            if field == nil, try await isRecent(instant, in: workflow) {
+                return try await stageCountsBackFromNow(workflow: workflow, at: instant)
+            }
+            var sql = SQLBuilder()
+            let by = field.map { "c.fields->>\(sql.bind($0))" } ?? "NULL::text"
+            let w = sql.bind(workflow), t = sql.bind(instant)
+            sql.text = """
+                SELECT i.state, \(by), count(*)::int8 FROM stage_intervals i \(field == nil ? "" : "JOIN cases c ON c.id = i.case_id")
+                WHERE i.workflow = \(w) AND i.entered_at < \(t) AND (i.left_at IS NULL OR i.left_at >= \(t))
+                GROUP BY 1, 2
+                """
+            return try await client.query(sql.query, logger: logger).decode((String, String?, Int).self).all()
+                .map { StageCount(state: $0, value: $1, count: $2) }
+        }
+    }
+
+    /// Whether `instant` is in the latest third of the workflow's history, where counting back from now touches fewer rows.
+    private func isRecent(_ instant: Date, in workflow: String) async throws -> Bool {
+        let span = try await client.query(
+            "SELECT min(entered_at), max(entered_at) FROM stage_intervals WHERE workflow = \(workflow)", logger: logger
+        ).decode((Date?, Date?).self).all().first
+        guard let first = span?.0, let last = span?.1 else { return false }
+        return instant.timeIntervalSince(first) > last.timeIntervalSince(first) * 2 / 3
+    }
+
+    /// Counts now, minus stays that began at or after `instant`, plus stays that ended at or after it.
+    private func stageCountsBackFromNow(workflow: String, at instant: Date) async throws -> [StageCount] {
+        try await client.query(
+            """
+            WITH now AS (SELECT state, count(*) AS n FROM cases WHERE workflow = \(workflow) GROUP BY state),
+            entered AS (SELECT state, count(*) AS n FROM stage_intervals
+                        WHERE workflow = \(workflow) AND entered_at >= \(instant) GROUP BY state),
+            departed AS (SELECT state, count(*) AS n FROM stage_intervals
+                         WHERE workflow = \(workflow) AND left_at >= \(instant) GROUP BY state)
+            SELECT state, (coalesce(now.n, 0) - coalesce(entered.n, 0) + coalesce(departed.n, 0))::int8
+            FROM now FULL JOIN entered USING (state) FULL JOIN departed USING (state)
+            """, logger: logger
+        ).decode((String, Int).self).all().map { StageCount(state: $0, value: nil, count: $1) }
+    }
+
+    public func flow(workflow: String, into state: String, from: Date, until: Date, by field: String?) async throws -> [FieldCount] {
+        try await run {
+            var sql = SQLBuilder()
+            let by = field.map { "c.fields->>\(sql.bind($0))" } ?? "NULL::text"
+            sql.text = """
+                SELECT \(by), count(DISTINCT i.case_id)::int8 FROM stage_intervals i \(field == nil ? "" : "JOIN cases c ON c.id = i.case_id")
+                WHERE i.workflow = \(sql.bind(workflow)) AND i.state = \(sql.bind(state))
+                  AND i.entered_at >= \(sql.bind(from)) AND i.entered_at < \(sql.bind(until))
+                GROUP BY 1
+                """
+            return try await client.query(sql.query, logger: logger).decode((String?, Int).self).all()
+                .map { FieldCount(value: $0, count: $1) }
+        }
+    }
+
+    public func stageDurations(workflow: String) async throws -> [DurationStats] {
+        try await run {
+            try await client.query(
+                """
+                SELECT state, count(*)::int8,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - entered_at)),
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - entered_at))
+                FROM stage_intervals WHERE workflow = \(workflow) AND left_at IS NOT NULL
+                GROUP BY state
+                """, logger: logger
+            ).decode((String, Int, Double, Double).self).all()
+                .map { DurationStats(state: $0, count: $1, medianSeconds: $2, p90Seconds: $3) }
+        }
+    }
+
+    public func durationsToState(workflow: String, state: String) async throws -> DurationStats? {
+        try await run {
+            let row = try await client.query(
+                """
+                SELECT count(*)::int8, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds),
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds)
+                FROM (SELECT extract(epoch FROM min(i.entered_at) - c.created_at) AS seconds
+                      FROM stage_intervals i JOIN cases c ON c.id = i.case_id
+                      WHERE i.workflow = \(workflow) AND i.state = \(state)
+                      GROUP BY i.case_id, c.created_at) AS reached
+                """, logger: logger
+            ).decode((Int, Double?, Double?).self).all().first
+            guard let row, row.0 > 0, let median = row.1, let p90 = row.2 else { return nil }
+            return DurationStats(state: state, count: row.0, medianSeconds: median, p90Seconds: p90)
+        }
+    }
+
+    public func outcomeTotals(
+        workflow: String, parentID: UUID?, from: Date?, until: Date?, by field: String?
+    ) async throws -> [OutcomeCount] {
+        try await run {
+            var sql = SQLBuilder()
+            let by = field.map { "c.fields->>\(sql.bind($0))" } ?? "NULL::text"
+            var filters = "c.workflow = \(sql.bind(workflow))"
+            if let parentID { filters += " AND c.parent_id = \(sql.bind(parentID))" }
+            if from == nil && until == nil {
+                // Running totals are kept on each case: no need to read the events.
+                sql.text = """
+                    SELECT \(by), o.key, sum(o.value::int)::int8 FROM cases c, jsonb_each_text(c.outcomes) AS o
+                    WHERE \(filters) GROUP BY 1, 2
+                    """
+            } else {
+                if let from { filters += " AND e.at >= \(sql.bind(from))" }
+                if let until { filters += " AND e.at < \(sql.bind(until))" }
+                sql.text = """
+                    SELECT \(by), e.fields->>'outcome', sum((e.fields->>'count')::int)::int8
+                    FROM case_events e JOIN cases c ON c.id = e.case_id
+                    WHERE e.kind = 'outcome' AND \(filters) GROUP BY 1, 2
+                    """
+            }
+            return try await client.query(sql.query, logger: logger).decode((String?, String, Int).self).all()
+                .map { OutcomeCount(value: $0, outcome: $1, total: $2) }
+        }
+    }
+
+    public func stageIntervals(of caseID: UUID) async throws -> [StageInterval] {
+        try await run {
+            try await client.query(
+                "SELECT state, entered_at, left_at FROM stage_intervals WHERE case_id = \(caseID) ORDER BY entered_seq",
+                logger: logger
+            ).decode((String, Date, Date?).self).all().map { StageInterval(state: $0, enteredAt: $1, leftAt: $2) }
+        }
+    }
+}
+
+/// Dynamic SQL with numbered parameters, for queries whose shape depends on options.
+struct SQLBuilder {
+    var text = ""
+    private(set) var bindings = PostgresBindings()
+
+    mutating func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: text, binds: bindings) }
+}
