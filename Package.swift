@@ -62,6 +62,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Speed and memory figures against raw SQL on the same server: scripts/bench runs it in release mode.
+        .executableTarget(
+            name: "rsobench",
+            dependencies: [
+                "WorkflowEngine", "AVRR",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/rsobench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WorkflowEngineTests",
             dependencies: ["WorkflowEngine"],

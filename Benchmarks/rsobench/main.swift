@@ -1,0 +1,2 @@
+// The benchmark harness: see scripts/bench.
+print("rsobench: under construction")
