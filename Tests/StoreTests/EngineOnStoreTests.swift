@@ -61,6 +61,7 @@ struct EngineOnStoreTests {
                 (.guardFailed, { _ = try await engine.advance(ref, "submit", as: "amina") }),
                 (.conflict, { _ = try await engine.advance(ref, "submit", fields: Self.submission, as: "amina", expectedVersion: 1) }),
                 (.notFound, { _ = try await engine.advance(ref, "submit", fields: Self.submission, as: "nobody") }),
+                (.forbidden, { _ = try await engine.advance(ref, "withdraw", reason: "x", as: User.systemName) }),
                 (.invalidData, { _ = try await engine.advance(ref, "hold", reason: "x", as: "amina", at: Date(timeIntervalSince1970: 0)) }),
             ]
             for (code, attempt) in refusals {

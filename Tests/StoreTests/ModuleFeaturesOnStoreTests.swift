@@ -75,6 +75,7 @@ struct ModuleFeaturesOnStoreTests {
             #expect(results.filter { $0 == nil }.count == 1)
             #expect(results.compactMap { $0 }.allSatisfy { $0 == .invalidData })
             #expect(await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string(" jpa 4 ")], as: "dewi") } == .invalidData)
+            #expect(await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string("JPA  4")], as: "dewi") } == .invalidData)
             #expect(try await engine.list(CaseQuery(workflow: "jpa.period"), as: "dewi").count == 1)
         }
     }
@@ -133,6 +134,7 @@ struct ModuleFeaturesOnStoreTests {
             #expect(report.totals["arrests"] == 9 && report.totals["convictions"] == 3 && report.totals["prosecutions"] == 0)
             #expect(report.by?["IDN"]?["arrests"] == 7 && report.by?["THA"]?["arrests"] == 2)
             #expect(try await engine.outcomeTotals("jpa.operation", as: "maria").totals["arrests"] == 109)
+            #expect(await Self.code { _ = try await engine.outcomeTotals("jpa.operation", parent: .id(noise.id), as: "maria") } == .invalidData)
         }
     }
 }

@@ -106,13 +106,13 @@ public struct EventRecord: Sendable, Hashable {
 public struct UniqueClaim: Sendable, Hashable {
     public let workflow: String
     public let field: String
-    /// Compared without regard to case or surrounding spaces: "JPA 3" and "jpa 3 " are the same name.
+    /// Compared without regard to case or spacing: "JPA 3", "jpa 3 " and "JPA  3" are the same name.
     public let value: String
 
     public init(workflow: String, field: String, value: JSONValue) {
         self.workflow = workflow
         self.field = field
-        self.value = value.plainText.trimmingCharacters(in: .whitespaces).lowercased()
+        self.value = value.plainText.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
 }
 

@@ -86,7 +86,7 @@ public struct Decider: Sendable {
         }
         next.fields = merged
         next.version = current.version + 1
-        next.dueAt = dueDate(in: target, enteredAt: at, fields: merged)
+        next.dueAt = dueDate(in: target, enteredAt: next.stateEnteredAt, fields: merged)
         next.updatedBy = actor.name
         next.updatedAt = at
         let event = EventRecord(

@@ -7,6 +7,8 @@ public struct Engine: Sendable {
     public let registry: WorkflowRegistry
     public let store: any CaseStore
     public let clock: any WorkflowClock
+    /// Only the timer runner acts as `system`; no caller can pass that name in.
+    var firesTimers = false
 
     public init(registry: WorkflowRegistry, store: any CaseStore, clock: any WorkflowClock = SystemClock()) {
         self.registry = registry
@@ -24,7 +26,15 @@ public struct Engine: Sendable {
         let hash = RequestFingerprint.of(["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
         if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return replay }
         let parentRecord: CaseRecord?
-        if let parent { parentRecord = try await find(parent) } else { parentRecord = nil }
+        if let parent {
+            // A parent that does not exist is bad input to the open, not a missing subject: 65, as for a wrong parent.
+            guard let found = try await store.findCase(parent) else {
+                throw WorkflowError(.invalidData, "no parent case \(parent): give the reference of an existing \(definition.parentWorkflow ?? "parent") case")
+            }
+            parentRecord = found
+        } else {
+            parentRecord = nil
+        }
         let when = try timestamp(at, notBefore: nil)
         let new = try Decider(definition).open(
             id: UUID(), fields: fields, parent: parentRecord, actor: actor, at: when,
@@ -122,6 +132,9 @@ public struct Engine: Sendable {
     /// The registered user acting; `system` exists implicitly for timers.
     public func resolve(_ name: String) async throws -> User {
         if name == User.systemName {
+            guard firesTimers else {
+                throw WorkflowError(.forbidden, "no user can act as system: it only fires the transitions timers name (rsoctl timers run)")
+            }
             return User(name: User.systemName, roles: [.system], createdAt: Date(timeIntervalSince1970: 0), createdBy: nil)
         }
         guard let user = try await store.user(named: name) else {

@@ -22,7 +22,14 @@ extension Engine {
         try checkSplit(field, of: definition)
         try checkPeriod(from, to)
         var parentID: UUID?
-        if let parent { parentID = try await find(parent).id }
+        if let parent {
+            let record = try await find(parent)
+            guard record.workflow == definition.parentWorkflow else {
+                throw WorkflowError(.invalidData, "\(record.reference) is a \(record.workflow) case: \(workflowID) cases have "
+                    + (definition.parentWorkflow.map { "\($0) parents" } ?? "no parent"))
+            }
+            parentID = record.id
+        }
         let rows = try await store.outcomeTotals(
             workflow: workflowID, parentID: parentID, from: from?.startOfDay, until: to?.endOfDay, by: field)
         let zero = Dictionary(uniqueKeysWithValues: counters.names.map { ($0, 0) })

@@ -48,14 +48,16 @@ extension CaseCommand {
         func run() async throws {
             let actor = try global.actorName()
             let filters = try fields.filters()
+            // One instant for the filter and for each case's lateness, so they agree.
+            let now = Date()
             let records = try await global.withEngine { engine in
                 var parentID: UUID?
                 if let parent { parentID = try await engine.find(CaseLocator(parent)).id }
                 let query = CaseQuery(workflow: workflow, state: state, parentID: parentID,
-                                      overdueAt: overdue ? engine.clock.now() : nil, fieldEquals: filters, limit: limit)
+                                      overdueAt: overdue ? now : nil, fieldEquals: filters, limit: limit)
                 return try await engine.list(query, as: actor)
             }
-            let views = records.map { CaseView($0) }
+            let views = records.map { CaseView($0, now: now) }
             Output.print(output.format, json: CaseListView(cases: views),
                          table: Table(columns: CaseView.listColumns, rows: views.map(\.listRow)))
         }

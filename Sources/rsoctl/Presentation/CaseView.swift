@@ -17,6 +17,9 @@ struct CaseView: Encodable {
     let assignee: String?
     let dueAt: String?
     let overdue: Bool
+    /// How far past `dueAt` the case is: `lateBy` for people ("3d 4h"), `lateBySeconds` for scripts; null when not overdue.
+    let lateBy: String?
+    let lateBySeconds: Int?
     let allowedTransitions: [String]
     let createdBy: String
     let createdAt: String
@@ -38,6 +41,8 @@ struct CaseView: Encodable {
         assignee = record.assignee
         dueAt = record.dueAt?.iso8601
         overdue = record.dueAt.map { $0 < now } ?? false
+        lateBySeconds = record.lateness(at: now).map { Int($0) }
+        lateBy = lateBySeconds.map(Lateness.text)
         allowedTransitions = (try? BuiltInModules.registry.workflow(record.workflow))?
             .transitions(from: record.state).map(\.name) ?? []
         createdBy = record.createdBy
@@ -50,7 +55,7 @@ struct CaseView: Encodable {
     func encode(to encoder: any Encoder) throws {
         enum Keys: String, CodingKey {
             case id, reference, workflow, definitionVersion, state, previousState, stateEnteredAt, version, fields, outcomes
-            case parentId, assignee, dueAt, overdue, allowedTransitions, createdBy, createdAt, updatedBy, updatedAt
+            case parentId, assignee, dueAt, overdue, lateBy, lateBySeconds, allowedTransitions, createdBy, createdAt, updatedBy, updatedAt
         }
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(id, forKey: .id)
@@ -67,6 +72,8 @@ struct CaseView: Encodable {
         try c.encode(assignee, forKey: .assignee)
         try c.encode(dueAt, forKey: .dueAt)
         try c.encode(overdue, forKey: .overdue)
+        try c.encode(lateBy, forKey: .lateBy)
+        try c.encode(lateBySeconds, forKey: .lateBySeconds)
         try c.encode(allowedTransitions, forKey: .allowedTransitions)
         try c.encode(createdBy, forKey: .createdBy)
         try c.encode(createdAt, forKey: .createdAt)
@@ -96,10 +103,17 @@ struct CaseView: Encodable {
 
     /// One line per case, for `case list`.
     var listRow: [String] {
-        [reference, workflow, state, String(version), updatedAt, dueAt.map { overdue ? "\($0) (overdue)" : $0 } ?? ""]
+        [reference, workflow, state, String(version), updatedAt, dueAt.map { overdue ? "\($0) (overdue)" : $0 } ?? "", lateBy ?? ""]
     }
 
-    static let listColumns = ["reference", "workflow", "state", "version", "updated", "due"]
+    static let listColumns = ["reference", "workflow", "state", "version", "updated", "due", "late by"]
+}
+
+/// How late a case is, for people: whole days and hours, rounded down ("3d 4h", "0d 5h").
+enum Lateness {
+    static func text(_ seconds: Int) -> String {
+        "\(seconds / 86_400)d \(seconds % 86_400 / 3_600)h"
+    }
 }
 
 /// The `case list` JSON shape.

@@ -207,7 +207,7 @@ extension PostgresStore {
         }
     }
 
-    private func cases(_ query: PostgresQuery) async throws -> [CaseRecord] {
+    func cases(_ query: PostgresQuery) async throws -> [CaseRecord] {
         var records: [CaseRecord] = []
         for try await row in try await client.query(query, logger: logger) {
             let cell = Array(row)

@@ -102,14 +102,14 @@ extension PostgresStore {
             if from == nil && until == nil {
                 // Running totals are kept on each case: no need to read the events.
                 sql.text = """
-                    SELECT \(by), o.key, sum(o.value::int)::int8 FROM cases c, jsonb_each_text(c.outcomes) AS o
+                    SELECT \(by), o.key, sum(o.value::int8)::int8 FROM cases c, jsonb_each_text(c.outcomes) AS o
                     WHERE \(filters) GROUP BY 1, 2
                     """
             } else {
                 if let from { filters += " AND e.at >= \(sql.bind(from))" }
                 if let until { filters += " AND e.at < \(sql.bind(until))" }
                 sql.text = """
-                    SELECT \(by), e.fields->>'outcome', sum((e.fields->>'count')::int)::int8
+                    SELECT \(by), e.fields->>'outcome', sum((e.fields->>'count')::int8)::int8
                     FROM case_events e JOIN cases c ON c.id = e.case_id
                     WHERE e.kind = 'outcome' AND \(filters) GROUP BY 1, 2
                     """
