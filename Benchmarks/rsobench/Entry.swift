@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `rsobench`: speed and memory figures of the engine against plain SQL on the same PostgreSQL server.
+///
+/// `scripts/bench` builds it in release mode, starts a throwaway server and runs `rsobench metrics`.
+@main
+struct RSOBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rsobench",
+        abstract: "Benchmarks of rso-workflow on PostgreSQL, compared with plain SQL over the raw tables.",
+        subcommands: [MetricsBenchmark.self])
+
+    static func main() async {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Progress and timings on stderr, so that stdout carries only the report.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("rsobench: \(message)\n".utf8))
+}

@@ -1,2 +1,0 @@
-// The benchmark harness: see scripts/bench.
-print("rsobench: under construction")

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Field values as JSON text, written directly rather than through `JSONEncoder`: a bulk import
+/// writes two documents per case, and the encoder would take much of its time.
+///
+/// The same document `JSONCoding` writes: keys sorted, slashes unescaped, non-ASCII as UTF-8.
+enum BulkJSON {
+    static func string(_ fields: FieldValues) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 * fields.count + 2)
+        write(.object(fields), into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func write(_ value: JSONValue, into out: inout [UInt8]) {
+        switch value {
+        case .null: out += "null".utf8
+        case .bool(let flag): out += (flag ? "true" : "false").utf8
+        case .int(let number): out += String(number).utf8
+        case .decimal(let number): out += number.description.utf8
+        case .string(let text): write(text, into: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                write(item, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                write(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(members[key] ?? .null, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private static func write(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += #"\""#.utf8
+            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+            case UInt8(ascii: "\n"): out += #"\n"#.utf8
+            case UInt8(ascii: "\r"): out += #"\r"#.utf8
+            case UInt8(ascii: "\t"): out += #"\t"#.utf8
+            case 0..<0x20: out += #"\u00"#.utf8 + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,238 @@
+import ArgumentParser
+import Foundation
+import WorkflowEngine
+
+/// `rsoctl import WF FILE.csv`: bulk-open cases, every row or none.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Open one case per row of a CSV file: every row, or none.",
+        discussion: """
+            The file is UTF-8 CSV (RFC 4180 quoting; a list is comma-separated inside one quoted value).
+            Its header names the columns: fields of the workflow (rsoctl workflow show WF), and optionally
+              opened_at  when the case was opened: ISO 8601 (2013-06-24T09:30:00Z) or a date (midnight UTC);
+                         not in the future; empty or absent means now;
+              parent     for workflows opened under another (jpa.operation): the parent case's reference.
+            An empty cell leaves its field unset. Every row is checked first; any problem refuses the whole
+            file (exit 65), listing the row and column of each, and nothing is written. Otherwise every case
+            is written in one transaction (COPY on PostgreSQL) with its reference, opened event and stage.
+            The acting user must hold a role that may open cases of the workflow.
+            """)
+
+    @Argument(help: "The workflow, e.g. avrr (rsoctl workflow list).") var workflow: String
+    @Argument(help: "The CSV file.") var file: String
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: FormatOption
+
+    func run() async throws {
+        let actor = try global.actorName()
+        let bar = ProgressBar(fileSize: ProgressBar.size(of: file))
+        let started = ContinuousClock.now
+        let summary: ImportSummary
+        do {
+            summary = try await global.withEngine { engine in
+                try await engine.importCases(workflow, from: file, as: actor, progress: { bar.show($0) })
+            }
+            bar.finish()
+        } catch {
+            bar.finish()
+            throw error
+        }
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = max(0.001, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+        let view = ImportView(summary)
+        Output.print(output.format, json: view, table: view.table)
+        Output.note("rsoctl: imported \(summary.imported) \(summary.workflow) case\(summary.imported == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s (\(Int(Double(summary.imported) / seconds)) rows/s)")
+    }
+}
+
+/// The `import` result: `{"workflow", "imported", "references": [{"first", "last", "count"}]}`, a block per year.
+struct ImportView: Encodable {
+    struct Block: Encodable {
+        let first: String
+        let last: String
+        let count: Int
+    }
+
+    let workflow: String
+    let imported: Int
+    let references: [Block]
+
+    init(_ summary: ImportSummary) {
+        workflow = summary.workflow
+        imported = summary.imported
+        references = summary.references.map { Block(first: $0.firstReference, last: $0.lastReference, count: $0.last - $0.first + 1) }
+    }
+
+    var table: Table {
+        Table(columns: ["workflow", "imported", "first", "last"],
+              rows: references.isEmpty ? [[workflow, "0", "", ""]]
+                  : references.map { [workflow, String($0.count), $0.first, $0.last] })
+    }
+}
+
+/// `rsoctl export WF [--as-of DATE]`: every case of a workflow, streamed to stdout.
+struct ExportCommand: AsyncParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv
+        case json
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every case of a workflow as CSV or JSON, with its state now or at the end of a day.",
+        discussion: """
+            CSV: a header of reference, state, parent (for workflows opened under one) and every field.
+            JSON: {"workflow", "asOf", "cases": [{"reference", "id", "state", "openedAt", "parent", "fields"}]}.
+            With --as-of, each case's state is the one it stood in at the end of that day (UTC) and cases
+            opened later are left out; fields are the case's current values.
+            """)
+
+    @Argument(help: "The workflow, e.g. avrr.") var workflow: String
+    @Option(name: .customLong("as-of"), help: "States at the end of this day (UTC), e.g. 2013-06-24.") var asOf: Day?
+    @Option(help: "Output format: csv or json.") var format: Format = .csv
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let actor = try global.actorName()
+        let (workflow, asOf, format) = (workflow, asOf?.date, format)
+        let stream = StreamedOutput()
+        try await global.withEngine { engine in
+            let table = ExportTable(try engine.registry.workflow(workflow))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            switch format {
+            case .csv:
+                stream.opening = CSVWriter.record(table.columns)
+            case .json:
+                let head = "{\"workflow\":\(String(decoding: try encoder.encode(workflow), as: UTF8.self)),\"asOf\":"
+                stream.opening = head + (asOf.map { "\"\($0)\"" } ?? "null") + ",\"cases\":["
+                stream.separator = ","
+                stream.prefix = "\n"
+                stream.closing = "\n]}\n"
+            }
+            try await engine.exportCases(workflow, asOf: asOf, as: actor) { exported in
+                switch format {
+                case .csv: stream.write(CSVWriter.record(table.row(exported)))
+                case .json: stream.write(String(decoding: try encoder.encode(ExportedCaseView(exported)), as: UTF8.self))
+                }
+            }
+        }
+        stream.finish()
+    }
+}
+
+/// One case of the JSON export; `parent` is null, never omitted.
+struct ExportedCaseView: Encodable {
+    let exported: ExportedCase
+
+    init(_ exported: ExportedCase) { self.exported = exported }
+
+    func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey { case reference, id, state, openedAt, parent, fields }
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(exported.reference, forKey: .reference)
+        try container.encode(exported.id.uuidString.lowercased(), forKey: .id)
+        try container.encode(exported.state, forKey: .state)
+        try container.encode(exported.openedAt.iso8601, forKey: .openedAt)
+        try container.encode(exported.parentReference, forKey: .parent)
+        try container.encode(exported.fields, forKey: .fields)
+    }
+}
+
+/// Writes a long result to stdout in large chunks; the opening is written with the first item
+/// (or at the end), so a refused export prints nothing on stdout.
+final class StreamedOutput: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer = Data()
+    private var started = false
+    private var items = 0
+    var opening = ""
+    var separator = ""
+    /// Written before each item (after the separator).
+    var prefix = ""
+    var closing = ""
+
+    func write(_ item: String) {
+        lock.withLock {
+            begin()
+            if items > 0 { buffer.append(contentsOf: separator.utf8) }
+            buffer.append(contentsOf: prefix.utf8)
+            buffer.append(contentsOf: item.utf8)
+            items += 1
+            if buffer.count >= 1 << 16 { flush() }
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            begin()
+            buffer.append(contentsOf: closing.utf8)
+            flush()
+        }
+    }
+
+    private func begin() {
+        guard !started else { return }
+        started = true
+        buffer.append(contentsOf: opening.utf8)
+    }
+
+    private func flush() {
+        try? FileHandle.standardOutput.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// An import's progress on stderr: a bar redrawn in place on a terminal; otherwise, for large
+/// files only, a line every tenth. Small files in scripts get no progress at all.
+final class ProgressBar: @unchecked Sendable {
+    static let largeFile = 8 << 20
+
+    private let lock = NSLock()
+    private let terminal = isatty(STDERR_FILENO) == 1
+    private let enabled: Bool
+    private var shown: (ImportProgress.Phase, Int)?
+    private var drawn = false
+
+    init(fileSize: Int) {
+        enabled = terminal || fileSize >= Self.largeFile
+    }
+
+    static func size(of path: String) -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path), let end = try? handle.seekToEnd() else { return 0 }
+        try? handle.close()
+        return Int(end)
+    }
+
+    func show(_ progress: ImportProgress) {
+        guard enabled else { return }
+        lock.withLock {
+            let percent = Int(progress.fraction * 100)
+            let step = terminal ? percent : percent / 10 * 10
+            if let shown, shown == (progress.phase, step) { return }
+            shown = (progress.phase, step)
+            let phase = progress.phase == .checking ? "checking" : "loading "
+            if terminal {
+                let filled = percent * 30 / 100
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+                write("\r\(phase) [\(bar)] \(String(format: "%3d", percent))%  \(progress.rows) rows")
+                drawn = true
+            } else {
+                Output.note("rsoctl: \(phase.trimmingCharacters(in: .whitespaces)) \(step)% (\(progress.rows) rows)")
+            }
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            if drawn { write("\n") }
+            drawn = false
+        }
+    }
+
+    /// The bar is redrawn in place, so it is written without the line break `Output.note` adds.
+    private func write(_ text: String) {
+        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+    }
+}

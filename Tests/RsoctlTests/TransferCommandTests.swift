@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import WorkflowEngine
+
+/// `rsoctl import` and `rsoctl export` through the binary.
+@Suite("rsoctl: import and export")
+struct TransferCommandTests {
+    /// Writes CSV text to a temporary file, runs `body` with its path, and removes it.
+    static func withFile<T>(_ text: String, _ body: (String) async throws -> T) async throws -> T {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rsoctl-import-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try await body(path)
+    }
+
+    /// Records of CSV output, header first.
+    static func records(_ csv: String) throws -> [[String]] {
+        var reader = CSVReader(string: csv)
+        var records: [[String]] = []
+        while let record = try reader.next() { records.append(record.fields) }
+        return records
+    }
+
+    static let file = [
+        "\u{FEFF}full_name,host_country,category,vulnerabilities,date_of_birth,opened_at",
+        "\"Doe, Jane\",THA,irregular_migrant,\"medical,elderly\",1990-02-03,2013-06-10T08:00:00Z",
+        "\"Ali \"\"the elder\"\"\",MYS,refugee,,,2013-06-20",
+        "Nguyễn Thị Minh,IDN,stateless,,,2014-01-05T00:00:00Z",
+    ].joined(separator: "\r\n") + "\r\n"
+
+    @Test("import opens every row; export gives them back as CSV and JSON, as of a day", arguments: Backend.allCases)
+    func importThenExportRoundTrips(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            let imported = try await Self.withFile(Self.file) { path in
+                try await db.json(["import", "avrr", path, "--actor", "amina", "--format", "json"])
+            }
+            #expect(imported["imported"] as? Int == 3)
+            let blocks = try #require(imported["references"] as? [[String: Any]])
+            #expect(blocks.map { $0["first"] as? String } == ["AVRR-2013-000001", "AVRR-2014-000001"])
+            #expect(blocks.map { $0["last"] as? String } == ["AVRR-2013-000002", "AVRR-2014-000001"])
+
+            let csv = try await db.succeed(["export", "avrr", "--actor", "maria"]).stdout
+            let records = try Self.records(csv)
+            let header = try #require(records.first)
+            #expect(Array(header.prefix(3)) == ["reference", "state", "full_name"])
+            func column(_ name: String) throws -> [String] {
+                let index = try #require(header.firstIndex(of: name))
+                return records.dropFirst().map { $0[index] }
+            }
+            #expect(try column("reference") == ["AVRR-2013-000001", "AVRR-2013-000002", "AVRR-2014-000001"])
+            #expect(try column("state") == ["registered", "registered", "registered"])
+            #expect(try column("full_name") == ["Doe, Jane", "Ali \"the elder\"", "Nguyễn Thị Minh"])
+            #expect(try column("vulnerabilities") == ["medical,elderly", "", ""])
+            #expect(try column("date_of_birth") == ["1990-02-03", "", ""])
+
+            let history = try await db.events("AVRR-2013-000001")
+            #expect(history.count == 1 && history[0]["kind"] as? String == "opened" && history[0]["actor"] as? String == "amina")
+
+            _ = try await db.advance("AVRR-2013-000001", "start_counselling", ["--at", "2013-06-15T09:00:00Z"])
+            let asOf = try await db.json(["export", "avrr", "--as-of", "2013-06-12", "--format", "json", "--actor", "maria"])
+            #expect(asOf["workflow"] as? String == "avrr" && asOf["asOf"] as? String == "2013-06-12")
+            let cases = try #require(asOf["cases"] as? [[String: Any]])
+            #expect(cases.map { $0["reference"] as? String } == ["AVRR-2013-000001"])
+            #expect(cases.first?["state"] as? String == "registered")
+            let fields = try #require(cases.first?["fields"] as? [String: Any])
+            #expect(fields["vulnerabilities"] as? [String] == ["medical", "elderly"])
+            let later = try await db.json(["export", "avrr", "--as-of", "2013-06-20", "--format", "json", "--actor", "maria"])
+            let laterCases = try #require(later["cases"] as? [[String: Any]])
+            #expect(laterCases.map { $0["state"] as? String } == ["counselling", "registered"])
+        }
+    }
+
+    @Test("a refused import exits 65, lists each problem's row and column, and writes nothing", arguments: Backend.allCases)
+    func aRefusedImportWritesNothing(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            let existing = try await db.openCase()
+            let before = try await db.succeed(["export", "avrr", "--format", "json", "--actor", "maria"]).stdout
+            let result = try await Self.withFile("full_name,host_country,category\nGood,THA,other\nBad,THAI,other\n,THA,refugee\n") { path in
+                try await db.rsoctl(["import", "avrr", path, "--actor", "amina"])
+            }
+            #expect(result.exitCode == 65, "\(result)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("2 problems; nothing was imported"))
+            #expect(result.stderr.contains("row 3, column 2 (host_country): 'THAI' is not an ISO 3166-1 alpha-3 country code"))
+            #expect(result.stderr.contains("row 4, column 1 (full_name): is required"))
+            let after = try await db.succeed(["export", "avrr", "--format", "json", "--actor", "maria"]).stdout
+            #expect(after == before)
+            let next = try await db.openCase()
+            #expect(next == existing.dropLast(6) + "000002", "the refused import reserved no reference numbers")
+        }
+    }
+
+    @Test("malformed CSV exits 65 naming the row and column; an unknown workflow exits 66", arguments: Backend.allCases)
+    func malformedFilesAndUnknownWorkflows(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            try await Self.withFile("full_name,host_country,category\n\"Open,THA,other\nX,THA,other\n") { path in
+                let malformed = try await db.rsoctl(["import", "avrr", path, "--actor", "amina"])
+                #expect(malformed.exitCode == 65, "\(malformed)")
+                #expect(malformed.stderr.contains("row 2, column 1 (full_name): a quoted field opened on line 2 is never closed"))
+                let unknown = try await db.rsoctl(["import", "nope", path, "--actor", "amina"])
+                #expect(unknown.exitCode == 66, "\(unknown)")
+            }
+            let missing = try await db.rsoctl(["import", "avrr", "/nonexistent/cases.csv", "--actor", "amina"])
+            #expect(missing.exitCode == 66, "\(missing)")
+            let export = try await db.rsoctl(["export", "nope", "--actor", "maria"])
+            #expect(export.exitCode == 66 && export.stdout.isEmpty, "\(export)")
+        }
+    }
+}
