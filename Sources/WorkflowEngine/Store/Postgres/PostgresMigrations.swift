@@ -124,5 +124,10 @@ enum PostgresMigrations {
         Migration(version: 4, name: "timer leases", statements: [
             "ALTER TABLE cases ADD COLUMN timer_claimed_until timestamptz",
         ]),
+        // Measured at 1M cases: the planner used this index to skip a sort and then read ~5M heap pages at
+        // random (20 s); a sequential scan and sort takes a third of that, and every write is cheaper without it.
+        Migration(version: 5, name: "drop the stage duration index", statements: [
+            "DROP INDEX IF EXISTS stage_intervals_duration",
+        ]),
     ]
 }

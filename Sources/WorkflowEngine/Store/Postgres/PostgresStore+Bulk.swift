@@ -4,16 +4,17 @@ import PostgresNIO
 
 /// Bulk import with COPY, and streamed export, for PostgreSQL.
 ///
-/// An import is one transaction on one connection: the reference blocks are reserved first
-/// (one statement), then each batch of cases reserves its event sequence numbers
-/// (`nextval` in bulk) and is copied into `cases`, `case_events`, `case_unique_values` and
-/// `stage_intervals`, so every opened event and its stage interval share one `seq`.
+/// An import is one transaction on one connection: the reference blocks are reserved first (one
+/// statement); then each batch is copied into `cases`, `case_events` (whose `seq` PostgreSQL assigns)
+/// and `case_unique_values`, and its stage intervals are inserted from its opened events, so that
+/// each interval carries its event's `seq`. While one batch is written, the next is read, checked
+/// and encoded.
 extension PostgresStore {
     static let bulkCaseColumns = [
         "id", "reference", "workflow", "definition_version", "state", "state_entered_at", "version", "fields",
         "parent_id", "due_at", "created_by", "created_at", "updated_by", "updated_at",
     ]
-    static let bulkEventColumns = ["seq", "case_id", "case_version", "kind", "to_state", "actor", "role", "fields", "at"]
+    static let bulkEventColumns = ["case_id", "case_version", "kind", "to_state", "actor", "role", "fields", "at"]
 
     public func takenClaims(_ claims: [UniqueClaim]) async throws -> [UniqueClaim: String] {
         guard !claims.isEmpty else { return [:] }
@@ -40,11 +41,12 @@ extension PostgresStore {
             try await client.withTransaction(logger: logger) { connection in
                 let blocks = try await reserveReferences(plan, on: connection)
                 var allocator = ReferenceAllocator(blocks)
-                // The next batch is read and checked while this one is copied.
-                var upcoming = try await next()
+                var upcoming = try await EncodedBatch.next(from: next, allocator: allocator)
                 while let batch = upcoming {
-                    async let following = next()
-                    try await copy(batch, allocator: &allocator, on: connection)
+                    allocator = batch.allocator
+                    let numbered = batch.allocator
+                    async let following = EncodedBatch.next(from: next, allocator: numbered)
+                    try await write(batch, workflow: plan.workflow, on: connection)
                     upcoming = try await following
                 }
                 try allocator.checkAllUsed()
@@ -73,50 +75,21 @@ extension PostgresStore {
         return blocks.sorted { $0.year < $1.year }
     }
 
-    /// Writes one batch: sequence numbers, then a COPY into each table.
-    private func copy(_ batch: [NewCase], allocator: inout ReferenceAllocator, on connection: PostgresConnection) async throws {
-        guard !batch.isEmpty else { return }
-        var seqs: [Int64] = []
-        seqs.reserveCapacity(batch.count)
-        let reserved = try await connection.query(
-            "SELECT nextval(pg_get_serial_sequence('case_events', 'seq')) FROM generate_series(1, \(batch.count))",
-            logger: logger).decode(Int64.self)
-        for try await seq in reserved { seqs.append(seq) }
-        var cases = CopyText(capacity: batch.count * 400)
-        var events = CopyText(capacity: batch.count * 300)
-        var claims = CopyText(capacity: 0)
-        var intervals = CopyText(capacity: batch.count * 120)
-        for (new, seq) in zip(batch, seqs) {
-            let c = new.record, e = new.event
-            let reference = try allocator.reference(year: new.referenceYear)
-            let fields = BulkJSON.string(c.fields)
-            cases.row {
-                $0.uuid(c.id); $0.text(reference); $0.text(c.workflow); $0.int(c.definitionVersion); $0.text(c.state)
-                $0.time(c.stateEnteredAt); $0.int(c.version); $0.text(fields); $0.uuid(c.parentID); $0.time(c.dueAt)
-                $0.text(c.createdBy); $0.time(c.createdAt); $0.text(c.updatedBy); $0.time(c.updatedAt)
-            }
-            let eventFields = e.fields == c.fields ? fields : BulkJSON.string(e.fields)
-            events.row {
-                $0.int(Int(seq)); $0.uuid(c.id); $0.int(e.caseVersion); $0.text(e.kind.rawValue); $0.text(e.to)
-                $0.text(e.actor); $0.text(e.role?.rawValue); $0.text(eventFields); $0.time(e.at)
-            }
-            for claim in new.claims {
-                claims.row { $0.text(claim.workflow); $0.text(claim.field); $0.text(claim.value); $0.uuid(c.id) }
-            }
-            intervals.row {
-                $0.uuid(c.id); $0.text(c.workflow); $0.text(c.state); $0.time(c.stateEnteredAt); $0.int(Int(seq))
-            }
-        }
-        try await connection.copyFrom(table: "cases", columns: Self.bulkCaseColumns, logger: logger) { try await $0.write(cases.buffer) }
-        try await connection.copyFrom(table: "case_events", columns: Self.bulkEventColumns, logger: logger) { try await $0.write(events.buffer) }
-        if claims.rows > 0 {
+    /// Writes one encoded batch: three COPYs, then the stage intervals from the opened events.
+    private func write(_ batch: EncodedBatch, workflow: String, on connection: PostgresConnection) async throws {
+        try await connection.copyFrom(table: "cases", columns: Self.bulkCaseColumns, logger: logger) { try await $0.write(batch.cases.buffer) }
+        try await connection.copyFrom(table: "case_events", columns: Self.bulkEventColumns, logger: logger) { try await $0.write(batch.events.buffer) }
+        if batch.claims.rows > 0 {
             try await connection.copyFrom(table: "case_unique_values", columns: ["workflow", "field", "value", "case_id"], logger: logger) {
-                try await $0.write(claims.buffer)
+                try await $0.write(batch.claims.buffer)
             }
         }
-        try await connection.copyFrom(
-            table: "stage_intervals", columns: ["case_id", "workflow", "state", "entered_at", "entered_seq"], logger: logger
-        ) { try await $0.write(intervals.buffer) }
+        try await connection.query(
+            """
+            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
+            SELECT case_id, \(workflow), to_state, at, seq FROM case_events
+            WHERE case_id = ANY(\(batch.ids)::uuid[]) AND case_version = 1
+            """, logger: logger)
     }
 
     public func exportCases(workflow: String, asOf: Date?, _ each: @Sendable (ExportedCase) async throws -> Void) async throws {
@@ -149,8 +122,44 @@ extension PostgresStore {
     }
 }
 
+/// One batch of cases in COPY's text format, with the references they were given.
+struct EncodedBatch: Sendable {
+    var cases = CopyText(capacity: ImportFeed.batchSize * 400)
+    var events = CopyText(capacity: ImportFeed.batchSize * 300)
+    var claims = CopyText(capacity: 0)
+    var ids: [UUID] = []
+    var allocator: ReferenceAllocator
+
+    /// The next batch from `next`, encoded, or `nil` after the last.
+    static func next(from next: @Sendable () async throws -> [NewCase]?, allocator: ReferenceAllocator) async throws -> EncodedBatch? {
+        guard let cases = try await next(), !cases.isEmpty else { return nil }
+        var batch = EncodedBatch(allocator: allocator)
+        batch.ids.reserveCapacity(cases.count)
+        for new in cases {
+            let c = new.record, e = new.event
+            let reference = try batch.allocator.reference(year: new.referenceYear)
+            let fields = BulkJSON.string(c.fields)
+            batch.cases.row {
+                $0.uuid(c.id); $0.text(reference); $0.text(c.workflow); $0.int(c.definitionVersion); $0.text(c.state)
+                $0.time(c.stateEnteredAt); $0.int(c.version); $0.text(fields); $0.uuid(c.parentID); $0.time(c.dueAt)
+                $0.text(c.createdBy); $0.time(c.createdAt); $0.text(c.updatedBy); $0.time(c.updatedAt)
+            }
+            let eventFields = e.fields == c.fields ? fields : BulkJSON.string(e.fields)
+            batch.events.row {
+                $0.uuid(c.id); $0.int(e.caseVersion); $0.text(e.kind.rawValue); $0.text(e.to)
+                $0.text(e.actor); $0.text(e.role?.rawValue); $0.text(eventFields); $0.time(e.at)
+            }
+            for claim in new.claims {
+                batch.claims.row { $0.text(claim.workflow); $0.text(claim.field); $0.text(claim.value); $0.uuid(c.id) }
+            }
+            batch.ids.append(c.id)
+        }
+        return batch
+    }
+}
+
 /// Rows in COPY's text format: tab-separated, `\N` for NULL, backslash escapes for tab, CR, LF and backslash.
-struct CopyText {
+struct CopyText: Sendable {
     private(set) var buffer: ByteBuffer
     private(set) var rows = 0
     private var first = true

@@ -115,5 +115,8 @@ enum SQLiteMigrations {
         Migration(version: 4, name: "timer leases", statements: [
             "ALTER TABLE cases ADD COLUMN timer_claimed_until INTEGER",
         ]),
+        Migration(version: 5, name: "drop the stage duration index", statements: [
+            "DROP INDEX IF EXISTS stage_intervals_duration",
+        ]),
     ]
 }
