@@ -40,7 +40,8 @@ actor ImportFeed {
         }
         var batch: [NewCase] = []
         batch.reserveCapacity(chunk.count)
-        for (row, outcome) in zip(chunk, await checker.check(chunk)) {
+        // One core is left to the database, which writes the previous batch meanwhile.
+        for (row, outcome) in zip(chunk, await checker.check(chunk, workers: ProcessInfo.processInfo.activeProcessorCount - 1)) {
             switch outcome {
             case .success(let new): batch.append(new)
             case .failure(let refusal): throw changed(refusal.problems.first?.description ?? "row \(row.record.row)")

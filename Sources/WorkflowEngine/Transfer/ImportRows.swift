@@ -196,9 +196,9 @@ struct ImportRowChecker: Sendable {
         }
     }
 
-    /// Checks many rows, spread over the machine's cores; the outcomes come back in file order.
-    func check(_ rows: [(record: CSVRecord, parent: ImportParent)]) async -> [Result<NewCase, ImportRefusal>] {
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 250)
+    /// Checks many rows spread over up to `workers` tasks (default: one per core); outcomes come back in file order.
+    func check(_ rows: [(record: CSVRecord, parent: ImportParent)], workers: Int = ProcessInfo.processInfo.activeProcessorCount) async -> [Result<NewCase, ImportRefusal>] {
+        let parts = min(workers, rows.count / 250)
         guard parts > 1 else { return rows.map { check($0.record, parent: $0.parent) } }
         let size = (rows.count + parts - 1) / parts
         return await withTaskGroup(of: (Int, [Result<NewCase, ImportRefusal>]).self) { group in
