@@ -79,8 +79,8 @@ enum RsoctlProcess {
             let id = UUID().uuidString
             outURL = temp.appendingPathComponent("rsoctl-e2e-\(id).out")
             errURL = temp.appendingPathComponent("rsoctl-e2e-\(id).err")
-            FileManager.default.createFile(atPath: outURL.path, contents: nil)
-            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
             process.executableURL = executable
             process.arguments = arguments
             process.environment = environment

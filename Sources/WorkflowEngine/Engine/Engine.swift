@@ -22,19 +22,15 @@ public struct Engine: Sendable {
         at: Date? = nil, idempotencyKey: String? = nil
     ) async throws -> CaseRecord {
         let definition = try registry.workflow(workflowID)
-        let actor = try await resolve(actorName)
         let hash = RequestFingerprint.of(["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
-        if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return replay }
-        let parentRecord: CaseRecord?
-        if let parent {
-            // A parent that does not exist is bad input to the open, not a missing subject: 65, as for a wrong parent.
-            guard let found = try await store.findCase(parent) else {
-                throw WorkflowError(.invalidData, "no parent case \(parent): give the reference of an existing \(definition.parentWorkflow ?? "parent") case")
-            }
-            parentRecord = found
-        } else {
-            parentRecord = nil
+        let context = try await store.context(ContextQuery(actor: actorName, idempotencyKey: idempotencyKey, locator: parent))
+        let actor = try actingUser(actorName, found: context.user)
+        if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return replay }
+        // A parent that does not exist is bad input to the open, not a missing subject: 65, as for a wrong parent.
+        if let parent, context.record == nil {
+            throw WorkflowError(.invalidData, "no parent case \(parent): give the reference of an existing \(definition.parentWorkflow ?? "parent") case")
         }
+        let parentRecord = parent == nil ? nil : context.record
         let when = try timestamp(at, notBefore: nil)
         let new = try Decider(definition).open(
             id: UUID(), fields: fields, parent: parentRecord, actor: actor, at: when,
@@ -49,16 +45,12 @@ public struct Engine: Sendable {
     ) async throws -> CaseRecord {
         let request = try await prepare(
             locator, ["advance", transition, reason ?? ""], fields: fields, actorName: actorName,
-            expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey)
-        guard case .fresh(let actor, let current, let definition, let when, let hash) = request else { return try request.first() }
-        let fourEyes = definition.transition(transition, from: current.state)?.guards.flatMap(\.transitions) ?? []
-        let latest = fourEyes.isEmpty ? [:] : try await store.latestActors(of: current.id, transitions: fourEyes)
-        let readsParent = definition.transition(transition, from: current.state)?.guards.contains(where: \.readsParent) ?? false
-        var parentState: String?
-        if readsParent, let parentID = current.parentID { parentState = try await store.findCase(.id(parentID))?.state }
+            expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey,
+            latestActorsOf: registry.latestActorsCompared(by: transition))
+        guard case .fresh(let actor, let current, let definition, let when, let hash, let context) = request else { return try request.first() }
         let change = try Decider(definition).advance(
             current, transition: transition, fields: fields, reason: reason, actor: actor, at: when,
-            latestActors: latest, parentState: parentState,
+            latestActors: context.latestActors, parentState: context.parentState,
             idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
         return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
     }
@@ -71,7 +63,7 @@ public struct Engine: Sendable {
         let request = try await prepare(
             locator, ["update", reason ?? ""], fields: fields, actorName: actorName,
             expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey)
-        guard case .fresh(let actor, let current, let definition, let when, let hash) = request else { return try request.first() }
+        guard case .fresh(let actor, let current, let definition, let when, let hash, _) = request else { return try request.first() }
         let change = try Decider(definition).update(
             current, fields: fields, reason: reason, actor: actor, at: when,
             idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
@@ -86,7 +78,7 @@ public struct Engine: Sendable {
         let request = try await prepare(
             locator, ["record", outcome, String(count), reason ?? ""], fields: [:], actorName: actorName,
             expectedVersion: nil, at: at, idempotencyKey: idempotencyKey)
-        guard case .fresh(let actor, let current, let definition, let when, let hash) = request else { return try request.first() }
+        guard case .fresh(let actor, let current, let definition, let when, let hash, _) = request else { return try request.first() }
         let change = try Decider(definition).record(
             current, outcome: outcome, count: count, reason: reason, actor: actor, at: when,
             idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
@@ -95,14 +87,15 @@ public struct Engine: Sendable {
 
     /// A case as it stands now.
     public func show(_ locator: CaseLocator, as actorName: String) async throws -> CaseRecord {
-        _ = try await resolve(actorName)
-        return try await find(locator)
+        let context = try await store.context(ContextQuery(actor: actorName, locator: locator))
+        _ = try actingUser(actorName, found: context.user)
+        guard let record = context.record else { throw notFound(locator) }
+        return record
     }
 
     /// A case and its history, oldest event first.
     public func history(_ locator: CaseLocator, as actorName: String) async throws -> (CaseRecord, [EventRecord]) {
-        _ = try await resolve(actorName)
-        let record = try await find(locator)
+        let record = try await show(locator, as: actorName)
         return (record, try await store.history(of: record.id))
     }
 
@@ -123,24 +116,31 @@ public struct Engine: Sendable {
 
     /// Finds a case by UUID or reference; `notFound` if there is none.
     public func find(_ locator: CaseLocator) async throws -> CaseRecord {
-        guard let record = try await store.findCase(locator) else {
-            throw WorkflowError(.notFound, "no case \(locator): give a case reference such as AVRR-2026-000001 or a case UUID (rsoctl case list shows them)")
-        }
+        guard let record = try await store.findCase(locator) else { throw notFound(locator) }
         return record
     }
 
     /// The registered user acting; `system` exists implicitly for timers.
     public func resolve(_ name: String) async throws -> User {
+        try actingUser(name, found: name == User.systemName ? nil : try await store.user(named: name))
+    }
+
+    /// The user acting, given what the store found under `name`.
+    private func actingUser(_ name: String, found: User?) throws(WorkflowError) -> User {
         if name == User.systemName {
             guard firesTimers else {
                 throw WorkflowError(.forbidden, "no user can act as system: it only fires the transitions timers name (rsoctl timers run)")
             }
             return User(name: User.systemName, roles: [.system], createdAt: Date(timeIntervalSince1970: 0), createdBy: nil)
         }
-        guard let user = try await store.user(named: name) else {
+        guard let found else {
             throw WorkflowError(.notFound, "no user \(name): users are added with rsoctl users add NAME --role ROLE (rsoctl users list shows them)")
         }
-        return user
+        return found
+    }
+
+    private func notFound(_ locator: CaseLocator) -> WorkflowError {
+        WorkflowError(.notFound, "no case \(locator): give a case reference such as AVRR-2026-000001 or a case UUID (rsoctl case list shows them)")
     }
 
     // MARK: - Write helpers
@@ -148,7 +148,7 @@ public struct Engine: Sendable {
     /// A change request checked against the stored case, or the replay of an earlier one with its key.
     private enum PreparedRequest {
         case replay(CaseRecord)
-        case fresh(actor: User, current: CaseRecord, definition: WorkflowDefinition, at: Date, hash: String)
+        case fresh(actor: User, current: CaseRecord, definition: WorkflowDefinition, at: Date, hash: String, context: RequestContext)
 
         /// The first result of a replayed request.
         func first() throws -> CaseRecord {
@@ -157,20 +157,22 @@ public struct Engine: Sendable {
         }
     }
 
-    /// What advance and update share: the actor, the replay check, the case, its version and the time.
+    /// What advance and update share: the actor, the replay check, the case, its version and the time, read in one go.
     private func prepare(
         _ locator: CaseLocator, _ parts: [String], fields: FieldValues, actorName: String,
-        expectedVersion: Int?, at: Date?, idempotencyKey: String?
+        expectedVersion: Int?, at: Date?, idempotencyKey: String?, latestActorsOf: [String] = []
     ) async throws -> PreparedRequest {
-        let actor = try await resolve(actorName)
         let hash = RequestFingerprint.of(
             parts + [locator.description, at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""], fields: fields)
-        if let key = idempotencyKey, let replay = try await replay(key: key, hash: hash) { return .replay(replay) }
-        let current = try await find(locator)
+        let context = try await store.context(ContextQuery(
+            actor: actorName, idempotencyKey: idempotencyKey, locator: locator, latestActorsOf: latestActorsOf))
+        let actor = try actingUser(actorName, found: context.user)
+        if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return .replay(replay) }
+        guard let current = context.record else { throw notFound(locator) }
         try checkVersion(current, expected: expectedVersion)
         let definition = try registry.workflow(current.workflow)
         return .fresh(actor: actor, current: current, definition: definition,
-                      at: try timestamp(at, notBefore: current), hash: hash)
+                      at: try timestamp(at, notBefore: current), hash: hash, context: context)
     }
 
     private func insert(_ new: NewCase) async throws -> CaseRecord {
@@ -218,10 +220,17 @@ public struct Engine: Sendable {
 
     /// The first result for a key already used with the same request; an error for a different request.
     private func replay(key: String, hash: String) async throws -> CaseRecord? {
-        guard let first = try await store.idempotentRequest(key: key) else { return nil }
+        let earlier = try await store.idempotentRequest(key: key)
+        return try await replay(RequestContext(user: nil, earlier: earlier, record: nil, parentState: nil, latestActors: [:]),
+                                key: key, hash: hash)
+    }
+
+    private func replay(_ context: RequestContext, key: String?, hash: String) async throws -> CaseRecord? {
+        guard let key, let first = context.earlier else { return nil }
         guard first.requestHash == hash else {
             throw WorkflowError(.invalidData, "idempotency key \(key) was already used for a different request; use a new key for a new request")
         }
+        if let record = context.record, record.id == first.caseID { return record }
         return try await find(.id(first.caseID))
     }
 

@@ -97,6 +97,8 @@ public protocol CaseStore: MetricsStore, TimerStore, BulkStore {
     func apply(_ change: CaseChange) async throws -> CaseRecord
 
     func findCase(_ locator: CaseLocator) async throws -> CaseRecord?
+    /// Everything the engine reads before deciding a request.
+    func context(_ query: ContextQuery) async throws -> RequestContext
     func history(of caseID: UUID) async throws -> [EventRecord]
     /// Who made the latest event of each named transition on the case.
     func latestActors(of caseID: UUID, transitions: [String]) async throws -> [String: String]

@@ -2,102 +2,38 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    static let caseColumns = """
-        id, reference, workflow, definition_version, state, previous_state, state_entered_at, version,
-        fields::text, parent_id, assignee, due_at, created_by, created_at, updated_by, updated_at, outcomes::text
-        """
+    static let caseColumns = CaseColumns.list()
 
     public func insert(_ new: NewCase) async throws -> CaseRecord {
-        let c = new.record
-        let e = new.event
-        let fields = JSONCoding.string(c.fields)
-        // Counter, case and opened event in one statement: one transaction, one round trip.
-        let query: PostgresQuery = """
-            WITH counter AS (
-                INSERT INTO reference_counters (prefix, year, last_number) VALUES (\(new.referencePrefix), \(new.referenceYear), 1)
-                ON CONFLICT (prefix, year) DO UPDATE SET last_number = reference_counters.last_number + 1
-                RETURNING last_number),
-            inserted AS (
-                INSERT INTO cases (id, reference, workflow, definition_version, state, previous_state, state_entered_at,
-                                   version, fields, parent_id, assignee, due_at, created_by, created_at, updated_by, updated_at)
-                SELECT \(c.id), \(new.referencePrefix) || '-' || \(String(new.referenceYear)) || '-' || lpad(last_number::text, 6, '0'),
-                       \(c.workflow), \(c.definitionVersion), \(c.state), \(c.previousState), \(c.stateEnteredAt),
-                       \(c.version), \(fields)::jsonb, \(c.parentID), \(c.assignee), \(c.dueAt),
-                       \(c.createdBy), \(c.createdAt), \(c.updatedBy), \(c.updatedAt)
-                FROM counter
-                RETURNING id, reference),
-            event AS (
-                INSERT INTO case_events (case_id, case_version, kind, to_state, actor, role, reason, fields, at,
-                                         idempotency_key, request_hash)
-                SELECT id, \(e.caseVersion), \(e.kind.rawValue), \(e.to), \(e.actor), \(e.role?.rawValue), \(e.reason),
-                       \(fields)::jsonb, \(e.at), \(e.idempotencyKey), \(e.requestHash)
-                FROM inserted
-                RETURNING seq),
-            claimed AS (
-                INSERT INTO case_unique_values (workflow, field, value, case_id)
-                SELECT \(c.workflow), claim.field, claim.value, id
-                FROM inserted, unnest(\(new.claims.map(\.field))::text[], \(new.claims.map(\.value))::text[]) AS claim (field, value)
-                RETURNING case_id),
-            interval AS (
-                INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
-                SELECT id, \(c.workflow), \(c.state), \(c.stateEnteredAt), seq FROM inserted, event
-                RETURNING case_id)
-            SELECT reference FROM inserted, event
-            """
-        return try await run {
-            let reference = try await client.query(query, logger: logger).collect().first?.decode(String.self)
-            var record = c
-            record.reference = reference ?? ""
-            return record
-        }
+        let reference = try await rows(InsertCase(new: new)).first?.decode(String.self)
+        var record = new.record
+        record.reference = reference ?? ""
+        return record
     }
 
     public func apply(_ change: CaseChange) async throws -> CaseRecord {
-        let c = change.record
-        let e = change.event
-        // Only the changed fields travel: the stored document is patched, never re-sent whole.
-        let set = JSONCoding.string(e.fields.filter { $0.value != .null })
-        let cleared = e.fields.filter { $0.value == .null }.map(\.key)
-        let payload = JSONCoding.string(e.fields)
-        let query: PostgresQuery = """
-            WITH updated AS (
-                UPDATE cases SET state = \(c.state), previous_state = \(c.previousState),
-                    state_entered_at = \(c.stateEnteredAt), version = \(c.version),
-                    fields = (fields || \(set)::jsonb) - \(cleared)::text[], outcomes = \(JSONCoding.string(c.outcomes))::jsonb,
-                    assignee = \(c.assignee), due_at = \(c.dueAt), updated_by = \(c.updatedBy), updated_at = \(c.updatedAt)
-                WHERE id = \(c.id) AND version = \(change.expectedVersion)
-                RETURNING id),
-            event AS (
-                INSERT INTO case_events (case_id, case_version, kind, transition, from_state, to_state, actor, role,
-                                         reason, fields, at, idempotency_key, request_hash)
-                SELECT id, \(e.caseVersion), \(e.kind.rawValue), \(e.transition), \(e.from), \(e.to), \(e.actor),
-                       \(e.role?.rawValue), \(e.reason), \(payload)::jsonb, \(e.at), \(e.idempotencyKey), \(e.requestHash)
-                FROM updated
-                RETURNING seq),
-            released AS (
-                DELETE FROM case_unique_values
-                WHERE case_id IN (SELECT id FROM updated) AND field = ANY(\(change.releases)::text[])
-                RETURNING case_id),
-            claimed AS (
-                INSERT INTO case_unique_values (workflow, field, value, case_id)
-                SELECT \(c.workflow), claim.field, claim.value, id
-                FROM updated, unnest(\(change.claims.map(\.field))::text[], \(change.claims.map(\.value))::text[]) AS claim (field, value)
-                RETURNING case_id),
-            left_stage AS (
-                UPDATE stage_intervals SET left_at = \(e.at)
-                WHERE \(change.movesState) AND case_id IN (SELECT id FROM updated) AND left_at IS NULL
-                RETURNING case_id),
-            entered_stage AS (
-                INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
-                SELECT id, \(c.workflow), \(c.state), \(e.at), seq FROM updated, event WHERE \(change.movesState)
-                RETURNING case_id)
-            SELECT seq FROM event
-            """
-        return try await run {
-            let rows = try await client.query(query, logger: logger).collect()
-            guard !rows.isEmpty else { throw StoreSignal.versionConflict }
-            return c
+        guard try await !rows(ApplyChange(change: change)).isEmpty else { throw StoreSignal.versionConflict }
+        return change.record
+    }
+
+    public func context(_ query: ContextQuery) async throws -> RequestContext {
+        let found = switch query.locator {
+        case .reference(let reference): try await rows(ReadContext.ByReference(query: query, reference: reference))
+        case .id(let id): try await rows(ReadContext.ByID(query: query, id: id))
+        case nil: try await rows(ReadContext.ByID(query: query, id: nil))
         }
+        guard let row = found.first else { throw WorkflowError(.unavailable, "the database returned no row for a request's context") }
+        let cell = Array(row)
+        let user = try cell[0].decode([String]?.self).map {
+            User(name: query.actor, roles: $0.compactMap(Role.init(rawValue:)),
+                 createdAt: try cell[1].decode(Date.self), createdBy: try cell[2].decode(String?.self))
+        }
+        let earlier = try cell[3].decode(UUID?.self).map { IdempotentRequest(caseID: $0, requestHash: try cell[4].decode(String?.self) ?? "") }
+        let caseStart = 5, after = caseStart + CaseColumns.names.count
+        let record = try cell[caseStart].decode(UUID?.self) == nil ? nil : try Self.caseRecord(cell, from: caseStart)
+        let latest = try cell[after + 1].decode(String?.self).map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        return RequestContext(user: user, earlier: earlier, record: record,
+                              parentState: try cell[after].decode(String?.self), latestActors: latest ?? [:])
     }
 
     public func findCase(_ locator: CaseLocator) async throws -> CaseRecord? {
@@ -210,19 +146,25 @@ extension PostgresStore {
     func cases(_ query: PostgresQuery) async throws -> [CaseRecord] {
         var records: [CaseRecord] = []
         for try await row in try await client.query(query, logger: logger) {
-            let cell = Array(row)
-            records.append(CaseRecord(
-                id: try cell[0].decode(UUID.self), reference: try cell[1].decode(String.self),
-                workflow: try cell[2].decode(String.self), definitionVersion: try cell[3].decode(Int.self),
-                state: try cell[4].decode(String.self), previousState: try cell[5].decode(String?.self),
-                stateEnteredAt: try cell[6].decode(Date.self), version: try cell[7].decode(Int.self),
-                fields: try JSONCoding.fields(from: cell[8].decode(String.self)),
-                parentID: try cell[9].decode(UUID?.self), assignee: try cell[10].decode(String?.self),
-                dueAt: try cell[11].decode(Date?.self), createdBy: try cell[12].decode(String.self),
-                createdAt: try cell[13].decode(Date.self), updatedBy: try cell[14].decode(String.self),
-                updatedAt: try cell[15].decode(Date.self)))
-            records[records.count - 1].outcomes = try JSONDecoder().decode([String: Int].self, from: Data(cell[16].decode(String.self).utf8))
+            records.append(try Self.caseRecord(Array(row), from: 0))
         }
         return records
+    }
+
+    /// A case from `CaseColumns` starting at cell `start`.
+    static func caseRecord(_ cell: [PostgresCell], from start: Int) throws -> CaseRecord {
+        let c = cell
+        var record = CaseRecord(
+            id: try c[start].decode(UUID.self), reference: try c[start + 1].decode(String.self),
+            workflow: try c[start + 2].decode(String.self), definitionVersion: try c[start + 3].decode(Int.self),
+            state: try c[start + 4].decode(String.self), previousState: try c[start + 5].decode(String?.self),
+            stateEnteredAt: try c[start + 6].decode(Date.self), version: try c[start + 7].decode(Int.self),
+            fields: try JSONCoding.fields(from: c[start + 8].decode(String.self)),
+            parentID: try c[start + 9].decode(UUID?.self), assignee: try c[start + 10].decode(String?.self),
+            dueAt: try c[start + 11].decode(Date?.self), createdBy: try c[start + 12].decode(String.self),
+            createdAt: try c[start + 13].decode(Date.self), updatedBy: try c[start + 14].decode(String.self),
+            updatedAt: try c[start + 15].decode(Date.self))
+        record.outcomes = try JSONDecoder().decode([String: Int].self, from: Data(c[start + 16].decode(String.self).utf8))
+        return record
     }
 }
