@@ -29,6 +29,14 @@ struct FieldParsingTests {
     @Test func stringsAndTextAreKeptTrimmed() {
         #expect(value(.string, "  Nguyen Van A ") == .string("Nguyen Van A"))
         #expect(value(.text, "line, with comma") == .string("line, with comma"))
+        #expect(value(.string, "\t Dewi\u{00A0}") == .string("Dewi"))
+        #expect(value(.text, " two\nlines ") == .string("two\nlines"))
+    }
+
+    @Test func datesAreWrittenWithFourDigitYearsAndTwoDigitMonthsAndDays() {
+        #expect(value(.date, " 2026-07-04\t").map { "\($0)" } == value(.date, "2026-07-04").map { "\($0)" })
+        #expect(SimpleDate("0999-01-02")?.description == "0999-01-02")
+        #expect(SimpleDate("2026-12-31")?.description == "2026-12-31")
     }
 
     @Test func intsAreWholeNumbersAboveTheirMinimum() {

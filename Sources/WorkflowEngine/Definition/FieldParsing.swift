@@ -20,7 +20,7 @@ extension FieldDefinition {
     ///
     /// An empty string clears the field (returns `.null`). Lists are comma-separated.
     public func parse(_ text: String) -> Result<JSONValue, FieldProblem> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return .success(.null) }
         return parse(trimmed, as: type).flatMap(checked)
     }
@@ -83,7 +83,7 @@ extension FieldDefinition {
         case .list(let element):
             var items: [JSONValue] = []
             for part in text.split(separator: ",") {
-                let item = part.trimmingCharacters(in: .whitespaces)
+                let item = part.trimmingSpaces
                 if item.isEmpty { continue }
                 switch parse(item, as: element) {
                 case .success(let value): if !items.contains(value) { items.append(value) }
@@ -153,7 +153,7 @@ public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))"
     }
 
     /// Midnight UTC at the start of this day.

@@ -137,7 +137,7 @@ extension Engine {
     /// The parent a row names, looked up once per distinct reference.
     private func importParent(of record: CSVRecord, columns: ImportColumns, cache: inout [String: CaseRecord?]) async throws -> ImportParent {
         guard let index = columns.parentIndex, index < record.fields.count else { return .none }
-        let text = record.fields[index].trimmingCharacters(in: .whitespaces)
+        let text = record.fields[index].trimmingSpaces
         if let known = cache[text] { return known.map(ImportParent.found) ?? .missing(text) }
         let found = text.isEmpty ? nil : try await store.findCase(CaseLocator(text))
         cache[text] = .some(found)

@@ -30,7 +30,7 @@ actor ImportFeed {
     func next() async throws -> [NewCase]? {
         if !headerRead {
             headerRead = true
-            guard try read()?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) == checker.columns.names else {
+            guard try read()?.fields.map({ $0.trimmingSpaces }) == checker.columns.names else {
                 throw changed("its header")
             }
         }
@@ -62,7 +62,7 @@ actor ImportFeed {
 
     private func parent(of record: CSVRecord) -> ImportParent {
         guard let index = checker.columns.parentIndex, index < record.fields.count else { return .none }
-        let text = record.fields[index].trimmingCharacters(in: .whitespaces)
+        let text = record.fields[index].trimmingSpaces
         return parents[text].map(ImportParent.found) ?? .missing(text)
     }
 

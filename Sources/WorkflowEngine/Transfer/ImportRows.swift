@@ -48,7 +48,7 @@ struct ImportColumns: Sendable {
         var problems: [ImportProblem] = []
         var kinds: [Kind] = []
         var seen: [String: Int] = [:]
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = header.fields.map { $0.trimmingSpaces }
         for (offset, name) in names.enumerated() {
             let column = offset + 1
             func refuse(_ message: String) {
@@ -127,7 +127,7 @@ struct ImportRowChecker: Sendable {
             case .field(let field):
                 if !cell.isEmpty { input[field.name] = .string(cell) }
             case .openedAt:
-                let text = cell.trimmingCharacters(in: .whitespaces)
+                let text = cell.trimmingSpaces
                 guard !text.isEmpty else { continue }
                 if let date = Date(iso8601: text)?.storagePrecision, date <= now {
                     at = date

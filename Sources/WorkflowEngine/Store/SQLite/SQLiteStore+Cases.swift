@@ -11,7 +11,7 @@ extension SQLiteStore {
                 RETURNING last_number
                 """, [.text(new.referencePrefix), .integer(new.referenceYear)]).first?.int("last_number") ?? 1
             var record = new.record
-            record.reference = "\(new.referencePrefix)-\(new.referenceYear)-\(String(format: "%06d", number))"
+            record.reference = "\(new.referencePrefix)-\(new.referenceYear)-\(number.zeroPadded(6))"
             let c = record
             _ = try await self.query(
                 """
