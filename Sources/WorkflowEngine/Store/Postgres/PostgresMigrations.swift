@@ -129,5 +129,26 @@ enum PostgresMigrations {
         Migration(version: 5, name: "drop the stage duration index", statements: [
             "DROP INDEX IF EXISTS stage_intervals_duration",
         ]),
+        // Summaries of the history before `covers_before` (NULL while the first is being built): stage counts at each month start and the number of finished
+        // stays per whole day of duration. Metrics read a summary plus the little that happened since, instead of
+        // every stay. A write dated more than five minutes back deletes its workflow's row; the next metric rebuilds it.
+        Migration(version: 6, name: "stage summaries", statements: [
+            """
+            ALTER TABLE stage_intervals ADD COLUMN duration_ms bigint
+                GENERATED ALWAYS AS ((extract(epoch FROM left_at - entered_at) * 1000)::bigint) STORED
+            """,
+            "CREATE INDEX stage_intervals_duration_ms ON stage_intervals (workflow, state, duration_ms) WHERE left_at IS NOT NULL",
+            "CREATE TABLE stage_summaries (workflow text PRIMARY KEY, covers_before timestamptz)",
+            """
+            CREATE TABLE stage_snapshots (
+                workflow text NOT NULL, at timestamptz NOT NULL, state text NOT NULL, cases bigint NOT NULL,
+                PRIMARY KEY (workflow, at, state))
+            """,
+            """
+            CREATE TABLE stage_duration_days (
+                workflow text NOT NULL, state text NOT NULL, day bigint NOT NULL, stays bigint NOT NULL,
+                PRIMARY KEY (workflow, state, day))
+            """,
+        ]),
     ]
 }

@@ -62,7 +62,8 @@ struct InsertCase: StoreStatement {
         interval AS (
             INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
             SELECT id, $4, $6, $8, seq FROM inserted, event
-            RETURNING case_id)
+            RETURNING case_id),
+        \(PostgresStore.staleSummary(workflow: "$4", at: "$8", when: "EXISTS (SELECT 1 FROM inserted)"))
         SELECT reference FROM inserted, event
         """
     static let bindingDataTypes: [PostgresDataType] = [
@@ -118,7 +119,8 @@ struct ApplyChange: StoreStatement {
         entered_stage AS (
             INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
             SELECT id, $27, $1, $23, seq FROM updated, event WHERE $30
-            RETURNING case_id)
+            RETURNING case_id),
+        \(PostgresStore.staleSummary(workflow: "$27", at: "$23", when: "$30 AND EXISTS (SELECT 1 FROM updated)"))
         SELECT seq FROM event
         """
     static let bindingDataTypes: [PostgresDataType] = [

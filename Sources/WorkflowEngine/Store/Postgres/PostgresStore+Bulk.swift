@@ -90,6 +90,12 @@ extension PostgresStore {
             SELECT case_id, \(workflow), to_state, at, seq FROM case_events
             WHERE case_id = ANY(\(batch.ids)::uuid[]) AND case_version = 1
             """, logger: logger)
+        try await connection.query(
+            """
+            DELETE FROM stage_summaries WHERE workflow = \(workflow) AND (
+                SELECT min(at) FROM case_events WHERE case_id = ANY(\(batch.ids)::uuid[]) AND case_version = 1
+            ) \(unescaped: Self.backDated)
+            """, logger: logger)
     }
 
     public func exportCases(workflow: String, asOf: Date?, _ each: @Sendable (ExportedCase) async throws -> Void) async throws {

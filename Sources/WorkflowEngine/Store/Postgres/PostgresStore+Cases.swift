@@ -126,6 +126,7 @@ extension PostgresStore {
                     """, logger: logger).decode((String, String?, Int).self).all()
                     .map { StageCount(state: $0, value: $1, count: $2) }
             }
+            if let counts = try await summarisedCounts(workflow: workflow, at: nil) { return counts }
             return try await client.query(
                 "SELECT state, count(*) FROM cases WHERE workflow = \(workflow) GROUP BY state", logger: logger)
                 .decode((String, Int).self).all()

@@ -4,6 +4,7 @@ import PostgresNIO
 extension PostgresStore {
     public func stageCounts(workflow: String, at instant: Date, by field: String?) async throws -> [StageCount] {
         try await run {
+            if field == nil, let counts = try await summarisedCounts(workflow: workflow, at: instant) { return counts }
             if field == nil, try await isRecent(instant, in: workflow) {
                 return try await stageCountsBackFromNow(workflow: workflow, at: instant)
             }
@@ -18,6 +19,12 @@ extension PostgresStore {
             return try await client.query(sql.query, logger: logger).decode((String, String?, Int).self).all()
                 .map { StageCount(state: $0, value: $1, count: $2) }
         }
+    }
+
+    /// Counts from the summary, brought forward first; nil when there is none to use.
+    func summarisedCounts(workflow: String, at instant: Date?) async throws -> [StageCount]? {
+        try await refreshSummary(workflow: workflow)
+        return try await summarisedStageCounts(workflow: workflow, at: instant)
     }
 
     /// Whether `instant` is in the latest third of the workflow's history, where counting back from now touches fewer rows.
@@ -61,7 +68,9 @@ extension PostgresStore {
 
     public func stageDurations(workflow: String) async throws -> [DurationStats] {
         try await run {
-            try await client.query(
+            try await refreshSummary(workflow: workflow)
+            if let durations = try await summarisedDurations(workflow: workflow) { return durations }
+            return try await client.query(
                 """
                 SELECT state, count(*)::int8,
                        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - entered_at)),

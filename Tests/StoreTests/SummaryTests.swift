@@ -1,0 +1,128 @@
+import AVRR
+import Foundation
+import PostgresNIO
+import Testing
+@testable import WorkflowEngine
+
+/// PostgreSQL answers stage counts and durations from summaries (month snapshots, stays per day of duration) plus what
+/// happened since. Whatever happens — a first build, writes after it, a refresh, a back-dated write — the answers equal
+/// those computed straight from each case's stays.
+@Suite("Stage summaries on PostgreSQL")
+struct SummaryTests {
+    static let opening: FieldValues = [
+        "full_name": .string("X"), "host_country": .string("THA"), "category": .string("irregular_migrant"),
+        "consent_signed_on": .string("2024-01-01"), "destination_country": .string("LKA"), "travel_document": .string("valid"),
+    ]
+    static let moving: FieldValues = [
+        "departure_date": .string("2024-06-01"), "arrival_date": .string("2024-06-02"), "exit_clearance": .string("granted"),
+        "reintegration_plan": .string("plan"),
+    ]
+
+    /// Opens cases and moves them at random, at `times` (nil: now), oldest first.
+    static func churn(_ engine: Engine, _ cases: inout [UUID], times: [Date?]) async throws {
+        var random = SystemRandomNumberGenerator()
+        for (step, time) in times.enumerated() {
+            if cases.count < 6 || step % 7 == 0 {
+                cases.append(try await engine.open("avrr", fields: opening, as: "amina", at: time).id)
+                continue
+            }
+            let id = cases.randomElement(using: &random)!
+            let current = try await engine.find(.id(id))
+            guard let transition = AVRR.workflow.transitions(from: current.state).randomElement(using: &random) else { continue }
+            let actor = transition.roles.contains(.approver) ? "chen" : "amina"
+            _ = try? await engine.advance(.id(id), transition.name, fields: moving, reason: "randomised", as: actor, at: time)
+        }
+    }
+
+    /// Every stay of every case, from the projection (itself checked against the history elsewhere).
+    static func stays(_ store: any CaseStore, _ cases: [UUID]) async throws -> [StageInterval] {
+        var all: [StageInterval] = []
+        for id in cases { all += try await store.stageIntervals(of: id) }
+        return all
+    }
+
+    static func expectAgreement(_ store: PostgresStore, _ cases: [UUID], at instants: [Date], _ comment: Comment) async throws {
+        let stays = try await stays(store, cases)
+        for instant in instants {
+            var expected: [String: Int] = [:]
+            for stay in stays where stay.enteredAt < instant && (stay.leftAt.map { $0 >= instant } ?? true) {
+                expected[stay.state, default: 0] += 1
+            }
+            let counted = try await store.stageCounts(workflow: "avrr", at: instant, by: nil)
+            #expect(Dictionary(uniqueKeysWithValues: counted.filter { $0.count != 0 }.map { ($0.state, $0.count) }) == expected,
+                    "\(comment) at \(instant.iso8601)")
+        }
+        var now: [String: Int] = [:]
+        for stay in stays where stay.leftAt == nil { now[stay.state, default: 0] += 1 }
+        let current = try await store.stageCounts(workflow: "avrr", by: nil)
+        #expect(Dictionary(uniqueKeysWithValues: current.filter { $0.count != 0 }.map { ($0.state, $0.count) }) == now, "\(comment) now")
+
+        let finished = Dictionary(grouping: stays.filter { $0.leftAt != nil }, by: \.state)
+        let expectedDurations = finished.compactMap { state, stays in
+            DurationStats(state: state, seconds: stays.map { $0.leftAt!.timeIntervalSince($0.enteredAt) })
+        }.sorted { $0.state < $1.state }
+        let durations = try await store.stageDurations(workflow: "avrr").sorted { $0.state < $1.state }
+        #expect(durations.map(\.state) == expectedDurations.map(\.state), "\(comment)")
+        for (found, expected) in zip(durations, expectedDurations) {
+            #expect(found.count == expected.count, "\(comment) \(found.state)")
+            #expect(abs(found.medianSeconds - expected.medianSeconds) < 0.001, "\(comment) \(found.state) median")
+            #expect(abs(found.p90Seconds - expected.p90Seconds) < 0.001, "\(comment) \(found.state) p90")
+        }
+    }
+
+    static func summaryExists(_ store: PostgresStore) async throws -> Bool {
+        try await !store.client.query("SELECT 1 FROM stage_summaries WHERE workflow = 'avrr' AND covers_before IS NOT NULL",
+                                      logger: store.logger).collect().isEmpty
+    }
+
+    @Test func summariesAgreeWithTheStaysThroughBuildsWritesRefreshesAndBackDating() async throws {
+        try await Backend.postgres.withFreshStore { (anyStore, _) async throws in
+            let store = try #require(anyStore as? PostgresStore)
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store)
+            _ = try await engine.addUser("root", roles: [.admin], as: nil)
+            _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
+            _ = try await engine.addUser("chen", roles: [.approver], as: "root")
+            var random = SystemRandomNumberGenerator()
+            // Months of history, back-dated: every write of it is older than the summary could be.
+            var clock = Date().addingTimeInterval(-400 * 86_400)
+            var times: [Date?] = []
+            for _ in 0..<120 {
+                clock = clock.addingTimeInterval(Double(Int.random(in: 60_000...250_000, using: &random)) + 0.25)
+                times.append(clock)
+            }
+            var cases: [UUID] = []
+            try await Self.churn(engine, &cases, times: times)
+            let first = times.first!!, last = times.last!!
+            let monthStarts = stride(from: 0, to: 16, by: 1).compactMap {
+                Calendar(identifier: .gregorian).date(byAdding: .month, value: $0, to: SimpleDate(first.iso8601.prefix(8) + "01")?.startOfDay ?? first)
+            }
+            var instants = [first.addingTimeInterval(-1), last.addingTimeInterval(1), Date().addingTimeInterval(86_400)]
+            instants += monthStarts.flatMap { [$0.addingTimeInterval(-0.001), $0, $0.addingTimeInterval(0.001)] }
+            instants += (0..<10).map { _ in Date(timeIntervalSince1970: Double.random(in: first.timeIntervalSince1970...last.timeIntervalSince1970, using: &random)) }
+            // Just before and after events (an event exactly at the instant is the hand-computed tests' business:
+            // here, floating-point times would blur it).
+            instants += times.prefix(20).compactMap { $0 }.flatMap { [$0.addingTimeInterval(-0.001), $0.addingTimeInterval(0.001)] }
+
+            #expect(try await !Self.summaryExists(store))
+            try await Self.expectAgreement(store, cases, at: instants, "first build")
+            #expect(try await Self.summaryExists(store))
+
+            try await Self.churn(engine, &cases, times: Array(repeating: nil, count: 30))
+            #expect(try await Self.summaryExists(store), "writes dated now leave the summary standing")
+            try await Self.expectAgreement(store, cases, at: instants, "writes since the build")
+
+            try await store.refreshSummary(workflow: "avrr", age: 0, margin: 0)
+            try await Self.churn(engine, &cases, times: Array(repeating: nil, count: 10))
+            try await Self.expectAgreement(store, cases, at: instants, "after a refresh up to now")
+
+            let late = try await engine.open("avrr", fields: Self.opening, as: "amina", at: Date().addingTimeInterval(-7_200))
+            #expect(try await !Self.summaryExists(store), "a case opened two hours ago unmakes the summary")
+            cases.append(late.id)
+            try await Self.expectAgreement(store, cases, at: instants, "rebuilt after back-dating")
+            #expect(try await Self.summaryExists(store))
+            _ = try await engine.advance(.id(late.id), "start_counselling", as: "amina", at: Date().addingTimeInterval(-3_600))
+            #expect(try await !Self.summaryExists(store), "a transition dated an hour back unmakes the summary")
+            try await Self.expectAgreement(store, cases, at: instants, "rebuilt after a back-dated transition")
+        }
+    }
+}
