@@ -4,7 +4,7 @@ import PostgresNIO
 import Testing
 @testable import WorkflowEngine
 
-/// PostgreSQL answers stage counts and durations from summaries (month snapshots, stays per day of duration) plus what
+/// PostgreSQL answers stage counts and durations from summaries and time-to-state from the stay that first reached it (month snapshots, stays per day of duration) plus what
 /// happened since. Whatever happens — a first build, writes after it, a refresh, a back-dated write — the answers equal
 /// those computed straight from each case's stays.
 @Suite("Stage summaries on PostgreSQL")
@@ -63,11 +63,27 @@ struct SummaryTests {
         }.sorted { $0.state < $1.state }
         let durations = try await store.stageDurations(workflow: "avrr").sorted { $0.state < $1.state }
         #expect(durations.map(\.state) == expectedDurations.map(\.state), "\(comment)")
-        for (found, expected) in zip(durations, expectedDurations) {
-            #expect(found.count == expected.count, "\(comment) \(found.state)")
-            #expect(abs(found.medianSeconds - expected.medianSeconds) < 0.001, "\(comment) \(found.state) median")
-            #expect(abs(found.p90Seconds - expected.p90Seconds) < 0.001, "\(comment) \(found.state) p90")
+        for (found, expected) in zip(durations, expectedDurations) { expectClose(found, expected, comment) }
+
+        // From opening to the first stay in each state, per case.
+        for state in AVRR.workflow.states.map(\.name) {
+            var seconds: [Double] = []
+            for id in cases {
+                let own = try await store.stageIntervals(of: id)
+                if let opened = own.first?.enteredAt, let reached = own.first(where: { $0.state == state })?.enteredAt {
+                    seconds.append(reached.timeIntervalSince(opened))
+                }
+            }
+            let found = try await store.durationsToState(workflow: "avrr", state: state)
+            #expect((found == nil) == seconds.isEmpty, "\(comment) reaching \(state)")
+            if let found, let expected = DurationStats(state: state, seconds: seconds) { expectClose(found, expected, comment) }
         }
+    }
+
+    static func expectClose(_ found: DurationStats, _ expected: DurationStats, _ comment: Comment) {
+        #expect(found.count == expected.count, "\(comment) \(found.state)")
+        #expect(abs(found.medianSeconds - expected.medianSeconds) < 0.001, "\(comment) \(found.state) median")
+        #expect(abs(found.p90Seconds - expected.p90Seconds) < 0.001, "\(comment) \(found.state) p90")
     }
 
     static func summaryExists(_ store: PostgresStore) async throws -> Bool {
@@ -108,6 +124,12 @@ struct SummaryTests {
             #expect(try await Self.summaryExists(store))
 
             try await Self.churn(engine, &cases, times: Array(repeating: nil, count: 30))
+            // A case that comes back to counselling twice reached it once, at its first stay.
+            let returning = try await engine.open("avrr", fields: Self.opening, as: "amina").id
+            cases.append(returning)
+            for transition in ["start_counselling", "hold", "resume", "hold", "resume"] {
+                _ = try await engine.advance(.id(returning), transition, reason: "back and forth", as: "amina")
+            }
             #expect(try await Self.summaryExists(store), "writes dated now leave the summary standing")
             try await Self.expectAgreement(store, cases, at: instants, "writes since the build")
 

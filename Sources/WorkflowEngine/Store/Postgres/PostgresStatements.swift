@@ -60,8 +60,8 @@ struct InsertCase: StoreStatement {
             FROM inserted, unnest($27::text[], $28::text[]) AS claim (field, value)
             RETURNING case_id),
         interval AS (
-            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
-            SELECT id, $4, $6, $8, seq FROM inserted, event
+            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq, reached_ms)
+            SELECT id, $4, $6, $8, seq, 0 FROM inserted, event
             RETURNING case_id),
         \(PostgresStore.staleSummary(workflow: "$4", at: "$8", when: "EXISTS (SELECT 1 FROM inserted)"))
         SELECT reference FROM inserted, event
@@ -117,8 +117,11 @@ struct ApplyChange: StoreStatement {
             WHERE $30 AND case_id IN (SELECT id FROM updated) AND left_at IS NULL
             RETURNING case_id),
         entered_stage AS (
-            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
-            SELECT id, $27, $1, $23, seq FROM updated, event WHERE $30
+            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq, reached_ms)
+            SELECT id, $27, $1, $23, seq,
+                   CASE WHEN NOT EXISTS (SELECT 1 FROM stage_intervals s WHERE s.case_id = $12 AND s.state = $1)
+                        THEN (extract(epoch FROM $23 - $31) * 1000)::bigint END
+            FROM updated, event WHERE $30
             RETURNING case_id),
         \(PostgresStore.staleSummary(workflow: "$27", at: "$23", when: "$30 AND EXISTS (SELECT 1 FROM updated)"))
         SELECT seq FROM event
@@ -126,7 +129,7 @@ struct ApplyChange: StoreStatement {
     static let bindingDataTypes: [PostgresDataType] = [
         .text, .text, .timestamptz, .int8, .text, .textArray, .text, .text, .timestamptz, .text, .timestamptz, .uuid, .int8,
         .int8, .text, .text, .text, .text, .text, .text, .text, .text, .timestamptz, .text, .text,
-        .textArray, .text, .textArray, .textArray, .bool,
+        .textArray, .text, .textArray, .textArray, .bool, .timestamptz,
     ]
 
     let change: CaseChange
@@ -144,7 +147,7 @@ struct ApplyChange: StoreStatement {
         b.append(e.actor); b.append(e.role?.rawValue); b.append(e.reason); b.append(JSONCoding.string(e.fields)); b.append(e.at)
         b.append(e.idempotencyKey); b.append(e.requestHash)
         b.append(change.releases); b.append(c.workflow); b.append(change.claims.map(\.field)); b.append(change.claims.map(\.value))
-        b.append(change.movesState)
+        b.append(change.movesState); b.append(c.createdAt)
         return b
     }
 }

@@ -86,8 +86,8 @@ extension PostgresStore {
         }
         try await connection.query(
             """
-            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
-            SELECT case_id, \(workflow), to_state, at, seq FROM case_events
+            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq, reached_ms)
+            SELECT case_id, \(workflow), to_state, at, seq, 0 FROM case_events
             WHERE case_id = ANY(\(batch.ids)::uuid[]) AND case_version = 1
             """, logger: logger)
         try await connection.query(

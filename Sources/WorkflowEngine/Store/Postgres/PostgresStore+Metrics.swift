@@ -87,12 +87,9 @@ extension PostgresStore {
         try await run {
             let row = try await client.query(
                 """
-                SELECT count(*)::int8, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds),
-                       percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds)
-                FROM (SELECT extract(epoch FROM min(i.entered_at) - c.created_at) AS seconds
-                      FROM stage_intervals i JOIN cases c ON c.id = i.case_id
-                      WHERE i.workflow = \(workflow) AND i.state = \(state)
-                      GROUP BY i.case_id, c.created_at) AS reached
+                SELECT count(*)::int8, percentile_cont(0.5) WITHIN GROUP (ORDER BY reached_ms) / 1000,
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY reached_ms) / 1000
+                FROM stage_intervals WHERE workflow = \(workflow) AND state = \(state) AND reached_ms IS NOT NULL
                 """, logger: logger
             ).decode((Int, Double?, Double?).self).all().first
             guard let row, row.0 > 0, let median = row.1, let p90 = row.2 else { return nil }
