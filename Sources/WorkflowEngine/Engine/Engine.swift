@@ -22,7 +22,9 @@ public struct Engine: Sendable {
         at: Date? = nil, idempotencyKey: String? = nil
     ) async throws -> CaseRecord {
         let definition = try registry.workflow(workflowID)
-        let hash = RequestFingerprint.of(["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
+        // Only a keyed request is ever compared with an earlier one.
+        let hash = idempotencyKey == nil ? "" : RequestFingerprint.of(
+            ["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
         let context = try await store.context(ContextQuery(actor: actorName, idempotencyKey: idempotencyKey, locator: parent))
         let actor = try actingUser(actorName, found: context.user)
         if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return replay }
@@ -162,7 +164,7 @@ public struct Engine: Sendable {
         _ locator: CaseLocator, _ parts: [String], fields: FieldValues, actorName: String,
         expectedVersion: Int?, at: Date?, idempotencyKey: String?, latestActorsOf: [String] = []
     ) async throws -> PreparedRequest {
-        let hash = RequestFingerprint.of(
+        let hash = idempotencyKey == nil ? "" : RequestFingerprint.of(
             parts + [locator.description, at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""], fields: fields)
         let context = try await store.context(ContextQuery(
             actor: actorName, idempotencyKey: idempotencyKey, locator: locator, latestActorsOf: latestActorsOf))
