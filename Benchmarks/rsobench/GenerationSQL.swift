@@ -155,15 +155,24 @@ enum GenerationSQL {
         ORDER BY w.at, w.case_no, w.step
         """
 
-    /// The projection, derived from the history as migration 3 derives it (all cases are AVRR), in the order the stays began.
+    /// The projection, derived from the history as migrations 3 and 7 derive it (all cases are AVRR), in the order the
+    /// stays began.
     static let insertIntervals = """
-        INSERT INTO stage_intervals (case_id, workflow, state, entered_at, left_at, entered_seq)
-        SELECT e.case_id, '\(DatasetShape.workflow.id)', e.to_state, e.at, lead(e.at) OVER moves, e.seq
-        FROM case_events e
-        WHERE e.to_state IS NOT NULL AND e.from_state IS DISTINCT FROM e.to_state
-        WINDOW moves AS (PARTITION BY e.case_id ORDER BY e.at, e.seq)
+        INSERT INTO stage_intervals (case_id, workflow, state, entered_at, left_at, entered_seq, reached_ms)
+        \(intervalsFromHistory())
         ORDER BY e.seq
         """
+
+    /// Each stay from the history: until the next move, and the time from opening on the first stay in each state.
+    static func intervalsFromHistory(where condition: String = "true") -> String {
+        """
+        SELECT e.case_id, '\(DatasetShape.workflow.id)', e.to_state, e.at, lead(e.at) OVER moves, e.seq,
+               CASE WHEN row_number() OVER reach = 1 THEN (extract(epoch FROM e.at - first_value(e.at) OVER moves) * 1000)::bigint END
+        FROM case_events e
+        WHERE e.to_state IS NOT NULL AND e.from_state IS DISTINCT FROM e.to_state AND \(condition)
+        WINDOW moves AS (PARTITION BY e.case_id ORDER BY e.at, e.seq), reach AS (PARTITION BY e.case_id, e.to_state ORDER BY e.at, e.seq)
+        """
+    }
 
     static func list(_ names: [String]) -> String {
         names.map { "'\($0)'" }.joined(separator: ", ")

@@ -124,14 +124,10 @@ struct TransitionMeasurements {
     private func repairProjection(of ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
         try await database.rows("DELETE FROM stage_intervals WHERE case_id = ANY(\(ids))")
-        try await database.rows(
-            """
-            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, left_at, entered_seq)
-            SELECT e.case_id, c.workflow, e.to_state, e.at, lead(e.at) OVER moves, e.seq
-            FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.case_id = ANY(\(ids)) AND e.to_state IS NOT NULL AND e.from_state IS DISTINCT FROM e.to_state
-            WINDOW moves AS (PARTITION BY e.case_id ORDER BY e.at, e.seq)
-            """)
+        try await database.rows(PostgresQuery(unsafeSQL: """
+            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, left_at, entered_seq, reached_ms)
+            \(GenerationSQL.intervalsFromHistory(where: "e.case_id = ANY($1)"))
+            """, binds: try { var binds = PostgresBindings(); try binds.append(ids); return binds }()))
     }
 }
 
