@@ -127,7 +127,7 @@ struct TransitionMeasurements {
         try await database.rows(PostgresQuery(unsafeSQL: """
             INSERT INTO stage_intervals (case_id, workflow, state, entered_at, left_at, entered_seq, reached_ms)
             \(GenerationSQL.intervalsFromHistory(where: "e.case_id = ANY($1)"))
-            """, binds: try { var binds = PostgresBindings(); try binds.append(ids); return binds }()))
+            """, binds: { var binds = PostgresBindings(); binds.append(ids); return binds }()))
     }
 }
 

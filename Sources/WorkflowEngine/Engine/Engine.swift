@@ -124,11 +124,12 @@ public struct Engine: Sendable {
 
     /// The registered user acting; `system` exists implicitly for timers.
     public func resolve(_ name: String) async throws -> User {
-        try actingUser(name, found: name == User.systemName ? nil : try await store.user(named: name))
+        let found = name == User.systemName ? nil : try await store.user(named: name)
+        return try actingUser(name, found: found)
     }
 
     /// The user acting, given what the store found under `name`.
-    private func actingUser(_ name: String, found: User?) throws(WorkflowError) -> User {
+    private func actingUser(_ name: String, found: User?) throws -> User {
         if name == User.systemName {
             guard firesTimers else {
                 throw WorkflowError(.forbidden, "no user can act as system: it only fires the transitions timers name (rsoctl timers run)")

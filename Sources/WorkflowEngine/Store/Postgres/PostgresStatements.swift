@@ -175,7 +175,7 @@ enum ReadContext {
         static let bindingDataTypes: [PostgresDataType] = [.text, .text, .uuid, .textArray]
         let query: ContextQuery
         let id: UUID?
-        func makeBindings() throws -> PostgresBindings { try ReadContext.bindings(query, id) }
+        func makeBindings() -> PostgresBindings { ReadContext.bindings(query, id) }
     }
 
     struct ByReference: StoreStatement {
@@ -183,14 +183,14 @@ enum ReadContext {
         static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .textArray]
         let query: ContextQuery
         let reference: String
-        func makeBindings() throws -> PostgresBindings { try ReadContext.bindings(query, reference) }
+        func makeBindings() -> PostgresBindings { ReadContext.bindings(query, reference) }
     }
 
     private static func bindings<Locator: PostgresDynamicTypeEncodable>(
         _ query: ContextQuery, _ locator: Locator?
-    ) throws -> PostgresBindings {
+    ) -> PostgresBindings {
         var b = PostgresBindings()
-        b.append(query.actor); try b.append(query.idempotencyKey); try b.append(locator); b.append(query.latestActorsOf)
+        b.append(query.actor); b.append(query.idempotencyKey); b.append(locator); b.append(query.latestActorsOf)
         return b
     }
 }
