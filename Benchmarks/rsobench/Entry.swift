@@ -10,7 +10,7 @@ struct RSOBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rsobench",
         abstract: "Benchmarks of rso-workflow on PostgreSQL, compared with plain SQL over the raw tables.",
-        subcommands: [MetricsBenchmark.self])
+        subcommands: [TransitionsBenchmark.self, MetricsBenchmark.self])
 
     static func main() async {
         LoggingSystem.bootstrap { label in
