@@ -102,7 +102,8 @@ struct TransitionsBenchmark: AsyncParsableCommand {
 
     private func measureSQLite() async throws -> BackendResult {
         let (levels, seconds) = (levels, seconds)
-        let path = sqlitePath ?? NSTemporaryDirectory() + "/rsobench-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+        let path = sqlitePath
+            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("rsobench-\(ProcessInfo.processInfo.processIdentifier).sqlite")
         defer {
             if sqlitePath == nil {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

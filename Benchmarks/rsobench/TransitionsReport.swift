@@ -147,8 +147,8 @@ struct TransitionsReport: Sendable, Encodable {
             lines.append("")
             lines += section(sqlite, rawNote: """
                 raw SQL: per transition BEGIN IMMEDIATE; UPDATE of the case; INSERT of the history row; COMMIT, through \
-                SQLiteNIO on one connection to a file of the same kind, one transaction at a time (the engine's SQLite \
-                store also has one connection). No projection, no reads, no checks.
+                SQLiteNIO on a second connection to the engine's file, one transaction at a time (the engine's SQLite \
+                store also has one connection, so its workers queue for it). No projection, no reads, no checks.
                 """)
         }
         lines.append("")
