@@ -52,6 +52,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let startLoad = loadAverage()
         let location = try PostgresLocation(url: databaseURL)
         _ = try await PostgresStore.withStore(location) { store in
             _ = try await store.migrate()
@@ -62,7 +63,8 @@ struct TransitionsBenchmark: AsyncParsableCommand {
         var sqlite: BackendResult?
         if !skipSQLite { sqlite = try await measureSQLite() }
         let report = TransitionsReport(postgres: postgres, sqlite: sqlite, rsoctl: rsoctlTimings,
-                                       peakRSSKiB: peakResidentKiB(), secondsPerWriter: seconds)
+                                       peakRSSKiB: peakResidentKiB(), secondsPerWriter: seconds,
+                                       loadAverageAtStart: startLoad)
         print(json ? try report.json() : report.table())
     }
 

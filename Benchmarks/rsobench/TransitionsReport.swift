@@ -102,9 +102,11 @@ struct TransitionsReport: Sendable, Encodable {
     let rsoctl: RsoctlTimings?
     let peakRSSKiB: Int?
     let secondsPerWriter: Double
+    /// /proc/loadavg before anything ran: work the benchmark did not cause.
+    let loadAverageAtStart: String
 
     private enum CodingKeys: String, CodingKey {
-        case postgres, sqlite, rsoctl_ms, peak_rss_mb, seconds_per_writer_and_level, cpus, targets
+        case postgres, sqlite, rsoctl_ms, peak_rss_mb, seconds_per_writer_and_level, cpus, targets, load_average_at_start
     }
 
     private struct Targets: Encodable {
@@ -122,6 +124,7 @@ struct TransitionsReport: Sendable, Encodable {
         try c.encode(secondsPerWriter, forKey: .seconds_per_writer_and_level)
         try c.encode(ProcessInfo.processInfo.activeProcessorCount, forKey: .cpus)
         try c.encode(Targets(), forKey: .targets)
+        try c.encode(loadAverageAtStart, forKey: .load_average_at_start)
     }
 
     func json() throws -> String {
@@ -162,6 +165,9 @@ struct TransitionsReport: Sendable, Encodable {
         }
         lines.append("peak RSS of rsobench: \(peakRSSKiB.map { String(format: "%.1f MiB", Double($0) / 1_024) } ?? "unknown");"
             + " \(ProcessInfo.processInfo.activeProcessorCount) CPUs shared by rsobench and the database server")
+        if startedBusy {
+            lines.append("warning: load average \(loadAverageAtStart) before rsobench began: other work on the machine skews these figures")
+        }
         lines.append(String(format: "targets: engine/raw transitions/s ≥ %.1f; engine/raw p99 ≤ %.1f; rsoctl case show < %.0f ms",
                             TransitionTargets.minimumRatio, TransitionTargets.maximumP99Ratio, TransitionTargets.caseShowMs))
         return lines.joined(separator: "\n")
@@ -188,6 +194,11 @@ struct TransitionsReport: Sendable, Encodable {
     }
 
     private func mark(_ met: Bool) -> String { met ? "✓" : "✗" }
+
+    /// A one-minute load average above the CPU count before rsobench did anything: it did not have the machine to itself.
+    private var startedBusy: Bool {
+        (loadAverageAtStart.split(separator: " ").first.flatMap { Double($0) } ?? 0) > Double(ProcessInfo.processInfo.activeProcessorCount)
+    }
 
     private static func ms(_ value: Double) -> String {
         value >= 100 ? String(format: "%.0f ms", value) : String(format: "%.2f ms", value)
