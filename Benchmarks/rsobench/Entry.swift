@@ -2,15 +2,15 @@ import ArgumentParser
 import Foundation
 import Logging
 
-/// `rsobench`: speed and memory figures of the engine against plain SQL on the same PostgreSQL server.
+/// `rsobench`: speed and memory figures of the engine against plain SQL on the same database server.
 ///
-/// `scripts/bench` builds it in release mode, starts a throwaway server and runs `rsobench metrics`.
+/// `scripts/bench` builds it in release mode, starts a throwaway server and runs `rsobench transitions` and `rsobench metrics`.
 @main
 struct RSOBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rsobench",
-        abstract: "Benchmarks of rso-workflow on PostgreSQL, compared with plain SQL over the raw tables.",
-        subcommands: [MetricsBenchmark.self])
+        abstract: "Benchmarks of rso-workflow on PostgreSQL (and SQLite), compared with plain SQL over the raw tables.",
+        subcommands: [TransitionsBenchmark.self, MetricsBenchmark.self])
 
     static func main() async {
         LoggingSystem.bootstrap { label in

@@ -117,7 +117,7 @@ struct BenchmarkReport: Sendable, Encodable {
     }
 
     /// Columns padded to their widest cell, with a rule under the header.
-    private static func layout(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+    static func layout(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
         guard let first = rows.first else { return [] }
         let widths = first.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         func line(_ row: [String]) -> String {
