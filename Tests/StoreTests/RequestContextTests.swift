@@ -14,7 +14,7 @@ struct RequestContextTests {
             earlier: try await query.idempotencyKey.asyncMap { try await store.idempotentRequest(key: $0) } ?? nil,
             record: record,
             parentState: try await record?.parentID.asyncMap { try await store.findCase(.id($0))?.state } ?? nil,
-            latestActors: try await record.asyncMap { try await store.latestActors(of: $0.id, transitions: query.latestActorsOf) } ?? [:])
+            latestActors: try await record.asyncMap { try await store.latestActors(of: $0.id) } ?? [:])
     }
 
     static func expectSame(_ store: any CaseStore, _ query: ContextQuery) async throws {
@@ -42,18 +42,18 @@ struct RequestContextTests {
                 "jpa.operation", fields: ["name": .string("Op"), "lead_country": .string("IDN")], parent: .id(period.id), as: "dewi")
 
             let found = try await store.context(ContextQuery(
-                actor: "dewi", idempotencyKey: "open-jpa-3", locator: .reference(operation.reference), latestActorsOf: ["open", "start"]))
+                actor: "dewi", idempotencyKey: "open-jpa-3", locator: .reference(operation.reference)))
             #expect(found.user?.roles == [.coordinator])
             #expect(found.earlier?.caseID == period.id)
             #expect(found.record?.id == operation.id)
             #expect(found.parentState == "active")
 
-            let start = try await store.context(ContextQuery(actor: "dewi", locator: .id(period.id), latestActorsOf: ["start", "conclude"]))
+            let start = try await store.context(ContextQuery(actor: "dewi", locator: .id(period.id)))
             #expect(start.latestActors == ["start": "dewi"])
 
             for query in [
-                ContextQuery(actor: "dewi", idempotencyKey: "open-jpa-3", locator: .reference(operation.reference), latestActorsOf: ["start"]),
-                ContextQuery(actor: "dewi", locator: .id(period.id), latestActorsOf: ["start", "conclude"]),
+                ContextQuery(actor: "dewi", idempotencyKey: "open-jpa-3", locator: .reference(operation.reference)),
+                ContextQuery(actor: "dewi", locator: .id(period.id)),
                 ContextQuery(actor: "nobody", idempotencyKey: "unused", locator: .reference("JPA-2026-999999")),
                 ContextQuery(actor: "root", locator: .id(UUID())),
                 ContextQuery(actor: "root"),

@@ -52,8 +52,6 @@ public struct WorkflowRegistry: Sendable {
     public let modules: [any WorkflowModule]
     public let workflows: [WorkflowDefinition]
     private let byID: [String: WorkflowDefinition]
-    /// For each transition name, the transitions whose latest actor its guards compare with, in any workflow.
-    private let comparedActors: [String: [String]]
 
     /// Validates every workflow; throws the first invalid one with all its problems.
     public init(modules: [any WorkflowModule]) throws(DefinitionError) {
@@ -77,16 +75,7 @@ public struct WorkflowRegistry: Sendable {
         self.modules = modules
         self.workflows = workflows
         self.byID = byID
-        var compared: [String: Set<String>] = [:]
-        for transition in workflows.flatMap(\.transitions) {
-            compared[transition.name, default: []].formUnion(transition.guards.flatMap(\.transitions))
-        }
-        self.comparedActors = compared.filter { !$0.value.isEmpty }.mapValues { $0.sorted() }
     }
-
-    /// The transitions whose latest actor a guard of any transition named `transition` compares with:
-    /// known before the case is read, so the engine fetches them with it.
-    public func latestActorsCompared(by transition: String) -> [String] { comparedActors[transition] ?? [] }
 
     public func workflow(_ id: String) throws(WorkflowError) -> WorkflowDefinition {
         guard let workflow = byID[id] else {

@@ -9,6 +9,8 @@ public struct Engine: Sendable {
     public let clock: any WorkflowClock
     /// Only the timer runner acts as `system`; no caller can pass that name in.
     var firesTimers = false
+    /// Cases this engine wrote and users it found, so that the next change to them needs no read first.
+    let recent = RecentCases()
 
     public init(registry: WorkflowRegistry, store: any CaseStore, clock: any WorkflowClock = SystemClock()) {
         self.registry = registry
@@ -27,6 +29,7 @@ public struct Engine: Sendable {
             ["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
         let context = try await store.context(ContextQuery(actor: actorName, idempotencyKey: idempotencyKey, locator: parent))
         let actor = try actingUser(actorName, found: context.user)
+        if let user = context.user { recent.remember(user) }
         if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return replay }
         // A parent that does not exist is bad input to the open, not a missing subject: 65, as for a wrong parent.
         if let parent, context.record == nil {
@@ -45,16 +48,16 @@ public struct Engine: Sendable {
         _ locator: CaseLocator, _ transition: String, fields: FieldValues = [:], reason: String? = nil,
         as actorName: String, expectedVersion: Int? = nil, at: Date? = nil, idempotencyKey: String? = nil
     ) async throws -> CaseRecord {
-        let request = try await prepare(
-            locator, ["advance", transition, reason ?? ""], fields: fields, actorName: actorName,
+        let request = ChangeRequest(
+            locator: locator, parts: ["advance", transition, reason ?? ""], fields: fields, actorName: actorName,
             expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey,
-            latestActorsOf: registry.latestActorsCompared(by: transition))
-        guard case .fresh(let actor, let current, let definition, let when, let hash, let context) = request else { return try request.first() }
-        let change = try Decider(definition).advance(
-            current, transition: transition, fields: fields, reason: reason, actor: actor, at: when,
-            latestActors: context.latestActors, parentState: context.parentState,
-            idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
-        return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
+            readsParent: registry.workflows.contains { $0.transitions.contains { $0.name == transition && $0.guards.contains(where: \.readsParent) } })
+        return try await change(request) { read, decider in
+            try decider.advance(
+                read.current, transition: transition, fields: fields, reason: reason, actor: read.actor, at: read.at,
+                latestActors: read.latestActors, parentState: read.parentState,
+                idempotencyKey: idempotencyKey, requestHash: read.requestHash)
+        }
     }
 
     /// Sets fields on a case without moving it.
@@ -62,14 +65,14 @@ public struct Engine: Sendable {
         _ locator: CaseLocator, fields: FieldValues, reason: String? = nil, as actorName: String,
         expectedVersion: Int? = nil, at: Date? = nil, idempotencyKey: String? = nil
     ) async throws -> CaseRecord {
-        let request = try await prepare(
-            locator, ["update", reason ?? ""], fields: fields, actorName: actorName,
-            expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey)
-        guard case .fresh(let actor, let current, let definition, let when, let hash, _) = request else { return try request.first() }
-        let change = try Decider(definition).update(
-            current, fields: fields, reason: reason, actor: actor, at: when,
-            idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
-        return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
+        let request = ChangeRequest(
+            locator: locator, parts: ["update", reason ?? ""], fields: fields, actorName: actorName,
+            expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey, readsParent: false)
+        return try await change(request) { read, decider in
+            try decider.update(
+                read.current, fields: fields, reason: reason, actor: read.actor, at: read.at,
+                idempotencyKey: idempotencyKey, requestHash: read.requestHash)
+        }
     }
 
     /// Adds `count` to a named outcome counter (negative to correct, with a reason).
@@ -77,14 +80,14 @@ public struct Engine: Sendable {
         _ locator: CaseLocator, outcome: String, count: Int, reason: String? = nil, as actorName: String,
         at: Date? = nil, idempotencyKey: String? = nil
     ) async throws -> CaseRecord {
-        let request = try await prepare(
-            locator, ["record", outcome, String(count), reason ?? ""], fields: [:], actorName: actorName,
-            expectedVersion: nil, at: at, idempotencyKey: idempotencyKey)
-        guard case .fresh(let actor, let current, let definition, let when, let hash, _) = request else { return try request.first() }
-        let change = try Decider(definition).record(
-            current, outcome: outcome, count: count, reason: reason, actor: actor, at: when,
-            idempotencyKey: idempotencyKey, requestHash: idempotencyKey == nil ? nil : hash)
-        return try await writing(key: idempotencyKey, hash: hash) { try await apply(change) }
+        let request = ChangeRequest(
+            locator: locator, parts: ["record", outcome, String(count), reason ?? ""], fields: [:], actorName: actorName,
+            expectedVersion: nil, at: at, idempotencyKey: idempotencyKey, readsParent: false)
+        return try await change(request) { read, decider in
+            try decider.record(
+                read.current, outcome: outcome, count: count, reason: reason, actor: read.actor, at: read.at,
+                idempotencyKey: idempotencyKey, requestHash: read.requestHash)
+        }
     }
 
     /// A case as it stands now.
@@ -148,47 +151,88 @@ public struct Engine: Sendable {
 
     // MARK: - Write helpers
 
-    /// A change request checked against the stored case, or the replay of an earlier one with its key.
-    private enum PreparedRequest {
-        case replay(CaseRecord)
-        case fresh(actor: User, current: CaseRecord, definition: WorkflowDefinition, at: Date, hash: String, context: RequestContext)
+    /// What advance, update and record share: the case, who asks, and how.
+    private struct ChangeRequest {
+        let locator: CaseLocator
+        let parts: [String]
+        let fields: FieldValues
+        let actorName: String
+        let expectedVersion: Int?
+        let at: Date?
+        let idempotencyKey: String?
+        /// Whether a guard reads the parent case, which no remembered case can answer for.
+        let readsParent: Bool
 
-        /// The first result of a replayed request.
-        func first() throws -> CaseRecord {
-            guard case .replay(let record) = self else { throw WorkflowError(.conflict, "request was not a replay") }
-            return record
+        /// Only a keyed request is ever compared with an earlier one.
+        var hash: String {
+            idempotencyKey == nil ? "" : RequestFingerprint.of(
+                parts + [locator.description, at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""], fields: fields)
         }
     }
 
-    /// What advance and update share: the actor, the replay check, the case, its version and the time, read in one go.
-    private func prepare(
-        _ locator: CaseLocator, _ parts: [String], fields: FieldValues, actorName: String,
-        expectedVersion: Int?, at: Date?, idempotencyKey: String?, latestActorsOf: [String] = []
-    ) async throws -> PreparedRequest {
-        let hash = idempotencyKey == nil ? "" : RequestFingerprint.of(
-            parts + [locator.description, at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""], fields: fields)
+    /// What a change is decided on.
+    private struct Read {
+        let actor: User
+        let current: CaseRecord
+        let at: Date
+        let parentState: String?
+        let latestActors: [String: String]
+        let requestHash: String?
+    }
+
+    /// Decides a change on the case as last written by this engine when it can, else as read now, and writes it.
+    /// A decision on a remembered case that fails, or whose write finds the case moved on, is made again from a fresh
+    /// read: every write is conditional on the version it was decided on, so a stale memory never writes anything.
+    private func change(_ request: ChangeRequest, decide: (Read, Decider) throws -> CaseChange) async throws -> CaseRecord {
+        let hash = request.hash
+        if let read = try remembered(request) {
+            do {
+                let change = try decide(read, Decider(try registry.workflow(read.current.workflow)))
+                return try await apply(change, after: read)
+            } catch let refusal as WorkflowError where refusal.code != .unavailable {
+                // Refused, or found moved on, on what may be an old picture of the case: only a fresh read may refuse.
+                recent.forget(read.current.id)
+            }
+        }
         let context = try await store.context(ContextQuery(
-            actor: actorName, idempotencyKey: idempotencyKey, locator: locator, latestActorsOf: latestActorsOf))
-        let actor = try actingUser(actorName, found: context.user)
-        if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return .replay(replay) }
-        guard let current = context.record else { throw notFound(locator) }
-        try checkVersion(current, expected: expectedVersion)
-        let definition = try registry.workflow(current.workflow)
-        return .fresh(actor: actor, current: current, definition: definition,
-                      at: try timestamp(at, notBefore: current), hash: hash, context: context)
+            actor: request.actorName, idempotencyKey: request.idempotencyKey, locator: request.locator))
+        let actor = try actingUser(request.actorName, found: context.user)
+        if let user = context.user { recent.remember(user) }
+        if let replay = try await replay(context, key: request.idempotencyKey, hash: hash) { return replay }
+        guard let current = context.record else { throw notFound(request.locator) }
+        try checkVersion(current, expected: request.expectedVersion)
+        let read = Read(
+            actor: actor, current: current, at: try timestamp(request.at, notBefore: current), parentState: context.parentState,
+            latestActors: context.latestActors, requestHash: request.idempotencyKey == nil ? nil : hash)
+        let change = try decide(read, Decider(try registry.workflow(current.workflow)))
+        return try await writing(key: request.idempotencyKey, hash: hash) { try await apply(change, after: read) }
+    }
+
+    /// The request decided on what this engine last wrote of the case, when nothing needs a fresh read.
+    private func remembered(_ request: ChangeRequest) throws -> Read? {
+        guard request.idempotencyKey == nil, !request.readsParent, request.actorName != User.systemName,
+              let actor = recent.user(request.actorName), let entry = recent.entry(request.locator),
+              request.expectedVersion == nil || request.expectedVersion == entry.record.version
+        else { return nil }
+        return Read(
+            actor: actor, current: entry.record, at: try timestamp(request.at, notBefore: entry.record), parentState: nil,
+            latestActors: entry.latestActors, requestHash: nil)
     }
 
     private func insert(_ new: NewCase) async throws -> CaseRecord {
         do {
-            return try await store.insert(new)
+            let written = try await store.insert(new)
+            recent.remember(written, latestActors: [:])
+            return written
         } catch StoreSignal.uniqueValueTaken {
             throw try await uniqueValueTaken(new.claims, by: nil)
         }
     }
 
-    private func apply(_ change: CaseChange) async throws -> CaseRecord {
+    private func apply(_ change: CaseChange, after read: Read) async throws -> CaseRecord {
+        let written: CaseRecord
         do {
-            return try await store.apply(change)
+            written = try await store.apply(change)
         } catch StoreSignal.uniqueValueTaken {
             throw try await uniqueValueTaken(change.claims, by: change.record.id)
         } catch StoreSignal.versionConflict {
@@ -197,6 +241,10 @@ public struct Engine: Sendable {
                 .conflict,
                 "\(change.record.reference) changed while this request was being made (it was at version \(change.expectedVersion), now \(now.map { String($0.version) } ?? "?")); nothing was written: show the case and retry")
         }
+        var latestActors = read.latestActors
+        if let transition = change.event.transition { latestActors[transition] = change.event.actor }
+        recent.remember(written, latestActors: latestActors)
+        return written
     }
 
     /// Names the unique value another case already holds.

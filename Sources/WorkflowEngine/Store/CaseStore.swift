@@ -100,8 +100,8 @@ public protocol CaseStore: MetricsStore, TimerStore, BulkStore {
     /// Everything the engine reads before deciding a request.
     func context(_ query: ContextQuery) async throws -> RequestContext
     func history(of caseID: UUID) async throws -> [EventRecord]
-    /// Who made the latest event of each named transition on the case.
-    func latestActors(of caseID: UUID, transitions: [String]) async throws -> [String: String]
+    /// Who made the latest event of each transition on the case (what four-eyes guards compare with).
+    func latestActors(of caseID: UUID) async throws -> [String: String]
     func idempotentRequest(key: String) async throws -> IdempotentRequest?
     func listCases(_ query: CaseQuery) async throws -> [CaseRecord]
     /// Current counts per state, split by a field's text value when `field` is given.

@@ -1,19 +1,16 @@
 import Foundation
 
 /// What the engine must read before it decides a request: who is acting, whether the idempotency key was used,
-/// the case (or the parent of a case being opened), and what its guards compare with.
+/// and the case (or the parent of a case being opened) with what its guards compare with.
 public struct ContextQuery: Sendable, Hashable {
     public var actor: String
     public var idempotencyKey: String?
     public var locator: CaseLocator?
-    /// Transitions whose latest actor a four-eyes guard compares with the acting user.
-    public var latestActorsOf: [String]
 
-    public init(actor: String, idempotencyKey: String? = nil, locator: CaseLocator? = nil, latestActorsOf: [String] = []) {
+    public init(actor: String, idempotencyKey: String? = nil, locator: CaseLocator? = nil) {
         self.actor = actor
         self.idempotencyKey = idempotencyKey
         self.locator = locator
-        self.latestActorsOf = latestActorsOf
     }
 }
 
@@ -24,6 +21,7 @@ public struct RequestContext: Sendable {
     public var record: CaseRecord?
     /// The state of the record's parent case, if it has one.
     public var parentState: String?
+    /// Who made the latest event of each transition on the record.
     public var latestActors: [String: String]
 
     public init(user: User?, earlier: IdempotentRequest?, record: CaseRecord?, parentState: String?, latestActors: [String: String]) {
@@ -42,11 +40,7 @@ extension CaseStore {
         let earlier = try await query.idempotencyKey.asyncMap { try await idempotentRequest(key: $0) } ?? nil
         let record = try await query.locator.asyncMap { try await findCase($0) } ?? nil
         let parentState = try await record?.parentID.asyncMap { try await findCase(.id($0))?.state } ?? nil
-        let latest = if let record, !query.latestActorsOf.isEmpty {
-            try await latestActors(of: record.id, transitions: query.latestActorsOf)
-        } else {
-            [String: String]()
-        }
+        let latest = try await record.asyncMap { try await latestActors(of: $0.id) } ?? [:]
         return RequestContext(user: user, earlier: earlier, record: record, parentState: parentState, latestActors: latest)
     }
 }

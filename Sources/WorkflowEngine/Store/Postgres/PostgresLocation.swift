@@ -47,6 +47,10 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
         }
         configuration.options.connectTimeout = .seconds(5)
+        // The store's statements are prepared once per connection, but by default the server keeps re-planning a
+        // statement whose generic plan it estimates dearer than a custom one: that planning cost more than the write
+        // itself. Every query the store sends is built to be selective through its indexes, whatever the values.
+        configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         return configuration
     }
 

@@ -161,7 +161,7 @@ enum ReadContext {
                (SELECT p.state FROM cases p WHERE p.id = c.parent_id),
                (SELECT jsonb_object_agg(t.transition, t.actor)::text FROM (
                     SELECT DISTINCT ON (e.transition) e.transition, e.actor FROM case_events e
-                    WHERE e.case_id = c.id AND e.transition = ANY($4::text[])
+                    WHERE e.case_id = c.id AND e.transition IS NOT NULL
                     ORDER BY e.transition, e.seq DESC) t)
         FROM (SELECT 1) AS one
         LEFT JOIN users u ON u.name = $1
@@ -172,7 +172,7 @@ enum ReadContext {
 
     struct ByID: StoreStatement {
         static let sql = ReadContext.sql(caseMatch: "c.id = $3")
-        static let bindingDataTypes: [PostgresDataType] = [.text, .text, .uuid, .textArray]
+        static let bindingDataTypes: [PostgresDataType] = [.text, .text, .uuid]
         let query: ContextQuery
         let id: UUID?
         func makeBindings() -> PostgresBindings { ReadContext.bindings(query, id) }
@@ -180,7 +180,7 @@ enum ReadContext {
 
     struct ByReference: StoreStatement {
         static let sql = ReadContext.sql(caseMatch: "c.reference = $3")
-        static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .textArray]
+        static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text]
         let query: ContextQuery
         let reference: String
         func makeBindings() -> PostgresBindings { ReadContext.bindings(query, reference) }
@@ -190,7 +190,7 @@ enum ReadContext {
         _ query: ContextQuery, _ locator: Locator?
     ) -> PostgresBindings {
         var b = PostgresBindings()
-        b.append(query.actor); b.append(query.idempotencyKey); b.append(locator); b.append(query.latestActorsOf)
+        b.append(query.actor); b.append(query.idempotencyKey); b.append(locator)
         return b
     }
 }

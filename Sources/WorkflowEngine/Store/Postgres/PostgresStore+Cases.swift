@@ -74,13 +74,13 @@ extension PostgresStore {
         }
     }
 
-    public func latestActors(of caseID: UUID, transitions: [String]) async throws -> [String: String] {
+    public func latestActors(of caseID: UUID) async throws -> [String: String] {
         try await run {
             var actors: [String: String] = [:]
             let rows = try await client.query(
                 """
                 SELECT DISTINCT ON (transition) transition, actor FROM case_events
-                WHERE case_id = \(caseID) AND transition = ANY(\(transitions))
+                WHERE case_id = \(caseID) AND transition IS NOT NULL
                 ORDER BY transition, seq DESC
                 """, logger: logger).decode((String, String).self)
             for try await (transition, actor) in rows { actors[transition] = actor }

@@ -123,14 +123,14 @@ extension SQLiteStore {
         }
     }
 
-    public func latestActors(of caseID: UUID, transitions: [String]) async throws -> [String: String] {
+    public func latestActors(of caseID: UUID) async throws -> [String: String] {
         try await access.run {
             var actors: [String: String] = [:]
-            for transition in transitions {
-                let row = try await self.query(
-                    "SELECT actor FROM case_events WHERE case_id = ? AND transition = ? ORDER BY seq DESC LIMIT 1",
-                    [.uuid(caseID), .text(transition)]).first
-                if let row { actors[transition] = row.string("actor") }
+            // Oldest first: each transition ends with its latest actor.
+            for row in try await self.query(
+                "SELECT transition, actor FROM case_events WHERE case_id = ? AND transition IS NOT NULL ORDER BY seq",
+                [.uuid(caseID)]) {
+                actors[row.string("transition")] = row.string("actor")
             }
             return actors
         }
