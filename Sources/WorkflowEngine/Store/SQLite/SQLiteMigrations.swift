@@ -118,5 +118,18 @@ enum SQLiteMigrations {
         Migration(version: 5, name: "drop the stage duration index", statements: [
             "DROP INDEX IF EXISTS stage_intervals_duration",
         ]),
+        // Each history row that moves a case closes its open stay and opens the next, inside the insert itself:
+        // the projection cannot be left behind, and a transition costs no extra statements.
+        Migration(version: 6, name: "stage intervals follow the history", statements: [
+            """
+            CREATE TRIGGER stage_intervals_follow_history AFTER INSERT ON case_events
+            WHEN NEW.to_state IS NOT NULL AND NEW.to_state IS NOT NEW.from_state
+            BEGIN
+                UPDATE stage_intervals SET left_at = NEW.at WHERE case_id = NEW.case_id AND left_at IS NULL;
+                INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq)
+                SELECT NEW.case_id, workflow, NEW.to_state, NEW.at, NEW.seq FROM cases WHERE id = NEW.case_id;
+            END
+            """,
+        ]),
     ]
 }

@@ -46,7 +46,7 @@ extension SQLiteStore {
                            coalesce((SELECT max(seq) FROM case_events), 0)) AS seq
                 """).first?.int("seq") ?? 0
             while let batch = try await next() {
-                var cases: [[SQLiteData]] = [], events: [[SQLiteData]] = [], claims: [[SQLiteData]] = [], intervals: [[SQLiteData]] = []
+                var cases: [[SQLiteData]] = [], events: [[SQLiteData]] = [], claims: [[SQLiteData]] = []
                 for new in batch {
                     let c = new.record, e = new.event
                     seq += 1
@@ -62,15 +62,14 @@ extension SQLiteStore {
                         .optional(e.role?.rawValue), .text(e.fields == c.fields ? fields : BulkJSON.string(e.fields)), .micros(e.at),
                     ])
                     claims += new.claims.map { [.text($0.workflow), .text($0.field), .text($0.value), .uuid(c.id)] }
-                    intervals.append([.uuid(c.id), .text(c.workflow), .text(c.state), .micros(c.stateEnteredAt), .integer(seq)])
                 }
                 try await self.insertRows("cases", [
                     "id", "reference", "workflow", "definition_version", "state", "state_entered_at", "version", "fields",
                     "parent_id", "due_at", "created_by", "created_at", "updated_by", "updated_at",
                 ], cases)
+                // Each opened event's trigger opens the case's first stay.
                 try await self.insertRows("case_events", ["seq", "case_id", "case_version", "kind", "to_state", "actor", "role", "fields", "at"], events)
                 try await self.insertRows("case_unique_values", ["workflow", "field", "value", "case_id"], claims)
-                try await self.insertRows("stage_intervals", ["case_id", "workflow", "state", "entered_at", "entered_seq"], intervals)
             }
             try allocator.checkAllUsed()
             return blocks

@@ -23,11 +23,9 @@ extension SQLiteStore {
                  .optional(c.previousState), .micros(c.stateEnteredAt), .integer(c.version),
                  .text(JSONCoding.string(c.fields)), c.parentID.map(SQLiteData.uuid) ?? .null, .optional(c.assignee),
                  .optional(c.dueAt), .text(c.createdBy), .micros(c.createdAt), .text(c.updatedBy), .micros(c.updatedAt)])
-            let seq = try await self.insertEvent(new.event)
+            // The history row's trigger opens the first stay.
+            try await self.insertEvent(new.event)
             try await self.claim(new.claims, for: c.id)
-            _ = try await self.query(
-                "INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq) VALUES (?, ?, ?, ?, ?)",
-                [.uuid(c.id), .text(c.workflow), .text(c.state), .micros(c.stateEnteredAt), .integer(seq)])
             return record
         }
     }
@@ -47,15 +45,8 @@ extension SQLiteStore {
                  .optional(c.dueAt), .text(c.updatedBy),
                  .micros(c.updatedAt), .uuid(c.id), .integer(change.expectedVersion)])
             guard !updated.isEmpty else { throw StoreSignal.versionConflict }
-            let seq = try await self.insertEvent(change.event)
-            if change.movesState {
-                _ = try await self.query(
-                    "UPDATE stage_intervals SET left_at = ? WHERE case_id = ? AND left_at IS NULL",
-                    [.micros(change.event.at), .uuid(c.id)])
-                _ = try await self.query(
-                    "INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq) VALUES (?, ?, ?, ?, ?)",
-                    [.uuid(c.id), .text(c.workflow), .text(c.state), .micros(change.event.at), .integer(seq)])
-            }
+            // The history row's trigger closes the stay and opens the next when the case moves.
+            try await self.insertEvent(change.event)
             for field in change.releases {
                 _ = try await self.query("DELETE FROM case_unique_values WHERE case_id = ? AND field = ?", [.uuid(c.id), .text(field)])
             }
@@ -83,19 +74,17 @@ extension SQLiteStore {
         }
     }
 
-    /// Appends an event; returns its sequence number.
-    private func insertEvent(_ e: EventRecord) async throws -> Int {
-        try await query(
+    /// Appends an event (its trigger keeps the stays up to date).
+    private func insertEvent(_ e: EventRecord) async throws {
+        _ = try await query(
             """
             INSERT INTO case_events (case_id, case_version, kind, transition, from_state, to_state, actor, role, reason,
                                      fields, at, idempotency_key, request_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            RETURNING seq
             """,
             [.uuid(e.caseID), .integer(e.caseVersion), .text(e.kind.rawValue), .optional(e.transition),
              .optional(e.from), .optional(e.to), .text(e.actor), .optional(e.role?.rawValue), .optional(e.reason),
-             .text(JSONCoding.string(e.fields)), .micros(e.at), .optional(e.idempotencyKey), .optional(e.requestHash)]
-        ).first?.int("seq") ?? 0
+             .text(JSONCoding.string(e.fields)), .micros(e.at), .optional(e.idempotencyKey), .optional(e.requestHash)])
     }
 
     public func findCase(_ locator: CaseLocator) async throws -> CaseRecord? {
