@@ -32,18 +32,25 @@ struct MetricsBenchmark: AsyncParsableCommand {
     @Option(help: "Concurrent writers for the transitions benchmark.")
     var workers = 4
 
+    @Option(name: .customLong("import-rows"), help: "Rows of the CSV file rsoctl imports (then a file three times as long).")
+    var importRows = 100_000
+
+    @Option(help: "The rsoctl binary that imports (default: the one beside rsobench).")
+    var rsoctl: String?
+
     @Flag(help: "Measure the data already in the database instead of refusing a non-empty one.")
     var reuse = false
 
     func validate() throws {
-        guard cases > 0, runs > 0, transitionCases > 0, workers > 0 else {
-            throw ValidationError("--cases, --runs, --transition-cases and --workers must be positive")
+        guard cases > 0, runs > 0, transitionCases > 0, workers > 0, importRows > 0 else {
+            throw ValidationError("--cases, --runs, --transition-cases, --workers and --import-rows must be positive")
         }
     }
 
     func run() async throws {
         let location = try PostgresLocation(url: databaseURL)
         let (cases, runs, workers, transitionCases, reuse) = (cases, runs, workers, transitionCases, reuse)
+        let (importRows, rsoctl, databaseURL) = (importRows, rsoctl ?? RsoctlLatency.sibling(), databaseURL)
         _ = try await PostgresStore.withStore(location) { try await $0.migrate() }
         let report = try await RawDatabase.with(location, connections: workers + 2) { database in
             try await PostgresStore.withStore(location, maximumConnections: workers + 2) { store in
@@ -71,9 +78,13 @@ struct MetricsBenchmark: AsyncParsableCommand {
                     engine: EngineMetrics(engine: engine), raw: RawBaselines(database: database), runs: runs).measure()
                 let transitions = try await TransitionMeasurements(
                     engine: engine, database: database, cases: transitionCases, workers: workers, rounds: min(runs, 3)).measure()
+                guard let rsoctl else {
+                    throw BenchmarkError("no rsoctl beside rsobench: build it (swift build -c release --product rsoctl) or pass --rsoctl")
+                }
+                let imports = try ImportMeasurement(executable: rsoctl, databaseURL: databaseURL, rows: importRows).measure()
                 return BenchmarkReport(
                     dataset: dataset, runs: runs, metrics: metrics, transitions: transitions, transitionWorkers: workers,
-                    peakRSSKiB: peakResidentKiB(), summaryBuildMilliseconds: buildMs, loadAverage: (loadBefore, loadAverage()))
+                    peakRSSKiB: peakResidentKiB(), summaryBuildMilliseconds: buildMs, imports: imports, loadAverage: (loadBefore, loadAverage()))
             }
         }
         print(json ? try report.json() : report.table())

@@ -11,6 +11,8 @@ struct BenchmarkReport: Sendable, Encodable {
     let peakRSSKiB: Int?
     /// The first metric after the load: it builds the summaries (month snapshots, stays per day of duration).
     let summaryBuildMilliseconds: Double
+    /// `rsoctl import` of a CSV file and of one three times its size.
+    let imports: [ImportMeasurement.Result]
     /// /proc/loadavg when the measurements began and ended: other work on the machine skews the figures.
     let loadAverage: (before: String, after: String)
 
@@ -22,22 +24,22 @@ struct BenchmarkReport: Sendable, Encodable {
 
     /// What the projection adds to one write, as SQL sent the way the store sends it and as a prepared statement.
     var projectionCost: [(label: String, addedMs: Double, percent: Double)] {
-        [("SQL re-planned per call (as the store sends it)", TransitionMeasurements.Writer.sqlWithProjection, .sqlWithoutProjection),
-         ("prepared SQL", .preparedWithProjection, .preparedWithoutProjection)].compactMap { label, with, without in
+        [("SQL re-planned per call", TransitionMeasurements.Writer.sqlWithProjection, .sqlWithoutProjection),
+         ("prepared SQL (as the store sends it)", .preparedWithProjection, .preparedWithoutProjection)].compactMap { label, with, without in
             guard let a = milliseconds(with), let b = milliseconds(without) else { return nil }
             return (label, a - b, (a / b - 1) * 100)
         }
     }
 
-    /// engine.advance with the projection's added time taken off, from the re-planned SQL figures.
+    /// engine.advance with the projection's added time taken off, from the prepared SQL figures.
     var engineWithoutProjectionEstimate: Double? {
-        guard let engine = milliseconds(.engine), let cost = projectionCost.first, engine > cost.addedMs else { return nil }
+        guard let engine = milliseconds(.engine), let cost = projectionCost.last, engine > cost.addedMs else { return nil }
         return 1_000 * Double(transitionWorkers) / (engine - cost.addedMs)
     }
 
     private enum CodingKeys: String, CodingKey {
         case dataset, runs, metrics, transitions, transitionWorkers, peakRSSKiB, projectionCost, engineWithoutProjectionPerSecondEstimate
-        case summaryBuildMilliseconds
+        case summaryBuildMilliseconds, imports
         case loadAverageBefore, loadAverageAfter
     }
 
@@ -56,6 +58,7 @@ struct BenchmarkReport: Sendable, Encodable {
         try container.encode(transitionWorkers, forKey: .transitionWorkers)
         try container.encodeIfPresent(peakRSSKiB, forKey: .peakRSSKiB)
         try container.encode(summaryBuildMilliseconds, forKey: .summaryBuildMilliseconds)
+        try container.encode(imports, forKey: .imports)
         try container.encode(loadAverage.before, forKey: .loadAverageBefore)
         try container.encode(loadAverage.after, forKey: .loadAverageAfter)
         try container.encode(projectionCost.map { Cost(write: $0.label, addedMillisecondsPerWrite: $0.addedMs, percent: $0.percent) },
@@ -107,6 +110,13 @@ struct BenchmarkReport: Sendable, Encodable {
             lines.append(String(format: "engine.advance: %.0f/s with the projection; about %.0f/s without it (estimated: %.0f%% more)",
                                 engine.medianPerSecond, estimate, (estimate / engine.medianPerSecond - 1) * 100))
         }
+        lines.append("")
+        lines.append("rsoctl import avrr FILE.csv (one transaction, COPY), target ≥ 20,000 rows/s with flat memory:")
+        let importRows = imports.map { i -> [String] in
+            [i.rows.formatted(), String(format: "%.1f", i.megabytes), String(format: "%.1f", i.seconds),
+             String(format: "%.0f", i.rowsPerSecond), i.rowsPerSecond >= 20_000 ? "✓" : "✗", String(format: "%.0f", i.peakRSSMiB)]
+        }
+        lines += Self.layout([["rows", "MB", "seconds", "rows/s", "meets", "peak RSS MiB"]] + importRows, rightAligned: [1, 2, 3, 5])
         lines.append("")
         lines.append("peak RSS of rsobench: \(peakRSSKiB.map { String(format: "%.1f MiB", Double($0) / 1_024) } ?? "unknown")"
             + "; load average before measuring \(loadAverage.before), after \(loadAverage.after) (\(ProcessInfo.processInfo.activeProcessorCount) CPUs)")

@@ -33,11 +33,15 @@ struct RsoctlLatency {
         return RsoctlTimings(caseShow: showTimes, caseAdvance: advanceTimes)
     }
 
-    /// Milliseconds from launch to exit of one rsoctl process; its output is discarded, a failure stops the benchmark.
     private func run(_ arguments: [String]) throws -> Double {
+        try Self.time(executable, arguments + ["--database-url", databaseURL, "--actor", "bench-cw-01"])
+    }
+
+    /// Milliseconds from launch to exit of one rsoctl process; its output is discarded, a failure stops the benchmark.
+    static func time(_ executable: String, _ arguments: [String]) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments + ["--database-url", databaseURL, "--actor", "bench-cw-01"]
+        process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
@@ -51,7 +55,7 @@ struct RsoctlLatency {
         let elapsed = (clock.now - start).milliseconds
         guard process.terminationStatus == 0 else {
             throw BenchmarkError("rsoctl \(arguments.prefix(2).joined(separator: " ")) exited with \(process.terminationStatus): "
-                + String(decoding: message.prefix(500), as: UTF8.self))
+                + String(decoding: message.suffix(500), as: UTF8.self))
         }
         return elapsed
     }
