@@ -66,12 +66,7 @@ struct BenchmarkReport: Sendable, Encodable {
         try container.encodeIfPresent(engineWithoutProjectionEstimate, forKey: .engineWithoutProjectionPerSecondEstimate)
     }
 
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    func json() throws -> String { try reportJSON(self) }
 
     func table() -> String {
         var lines: [String] = []
@@ -146,6 +141,14 @@ struct BenchmarkReport: Sendable, Encodable {
 }
 
 /// The 1, 5 and 15 minute load averages.
+/// A report as pretty, key-sorted JSON; figures that are not numbers (no samples) become strings.
+func reportJSON(_ report: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(report), as: UTF8.self)
+}
+
 func loadAverage() -> String {
     (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
 }

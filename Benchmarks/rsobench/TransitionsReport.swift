@@ -127,12 +127,7 @@ struct TransitionsReport: Sendable, Encodable {
         try c.encode(loadAverageAtStart, forKey: .load_average_at_start)
     }
 
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    func json() throws -> String { try reportJSON(self) }
 
     func table() -> String {
         var lines = ["rsobench transitions — AVRR cases driven registered → returned (5 transitions each) through engine.advance,"
