@@ -13,7 +13,7 @@ struct ImportMeasurement {
         let megabytes: Double
         let seconds: Double
         let rowsPerSecond: Double
-        /// Peak resident memory of the rsoctl process (largest child so far, from getrusage).
+        /// Peak resident memory of the rsoctl process (VmHWM, sampled while it ran).
         let peakRSSMiB: Double
     }
 
@@ -23,12 +23,11 @@ struct ImportMeasurement {
             defer { try? FileManager.default.removeItem(at: file) }
             try Self.write(rows: count, to: file)
             let bytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-            let seconds = try RsoctlLatency.time(
-                executable, ["import", "avrr", file.path, "--database-url", databaseURL, "--actor", "bench-cw-01"]) / 1_000
-            var usage = rusage()
-            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+            let (milliseconds, peakKiB) = try RsoctlLatency.time(
+                executable, ["import", "avrr", file.path, "--database-url", databaseURL, "--actor", "bench-cw-01"])
+            let seconds = milliseconds / 1_000
             let result = Result(rows: count, megabytes: Double(bytes) / 1_048_576, seconds: seconds,
-                                rowsPerSecond: Double(count) / seconds, peakRSSMiB: Double(usage.ru_maxrss) / 1_024)
+                                rowsPerSecond: Double(count) / seconds, peakRSSMiB: Double(peakKiB) / 1_024)
             note(String(format: "import of %d rows (%.1f MB): %.1f s, %.0f rows/s, rsoctl peak RSS %.0f MiB",
                         count, result.megabytes, seconds, result.rowsPerSecond, result.peakRSSMiB))
             return result
