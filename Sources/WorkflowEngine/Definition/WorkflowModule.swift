@@ -52,6 +52,8 @@ public struct WorkflowRegistry: Sendable {
     public let modules: [any WorkflowModule]
     public let workflows: [WorkflowDefinition]
     private let byID: [String: WorkflowDefinition]
+    /// Names of transitions, in any workflow, with a guard that reads the parent case.
+    private let parentReading: Set<String>
 
     /// Validates every workflow; throws the first invalid one with all its problems.
     public init(modules: [any WorkflowModule]) throws(DefinitionError) {
@@ -75,6 +77,7 @@ public struct WorkflowRegistry: Sendable {
         self.modules = modules
         self.workflows = workflows
         self.byID = byID
+        self.parentReading = Set(workflows.flatMap(\.transitions).filter { $0.guards.contains(where: \.readsParent) }.map(\.name))
     }
 
     public func workflow(_ id: String) throws(WorkflowError) -> WorkflowDefinition {
@@ -83,6 +86,9 @@ public struct WorkflowRegistry: Sendable {
         }
         return workflow
     }
+
+    /// Whether a transition of this name has a guard that reads the parent case (in any workflow).
+    public func guardsReadParent(_ transition: String) -> Bool { parentReading.contains(transition) }
 
     /// Every module's reports.
     public var reports: [ModuleReport] { modules.flatMap(\.reports) }

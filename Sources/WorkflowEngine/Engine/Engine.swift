@@ -51,7 +51,7 @@ public struct Engine: Sendable {
         let request = ChangeRequest(
             locator: locator, parts: ["advance", transition, reason ?? ""], fields: fields, actorName: actorName,
             expectedVersion: expectedVersion, at: at, idempotencyKey: idempotencyKey,
-            readsParent: registry.workflows.contains { $0.transitions.contains { $0.name == transition && $0.guards.contains(where: \.readsParent) } })
+            readsParent: registry.guardsReadParent(transition))
         return try await change(request) { read, decider in
             try decider.advance(
                 read.current, transition: transition, fields: fields, reason: reason, actor: read.actor, at: read.at,
