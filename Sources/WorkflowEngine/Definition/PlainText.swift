@@ -1,11 +1,18 @@
 /// Text helpers in plain Swift: Foundation's `trimmingCharacters(in:)` and `String(format:)` took a third of an
 /// import's CPU on Linux.
 extension StringProtocol {
-    /// Without leading and trailing spaces and tabs (newlines stay, as with `CharacterSet.whitespaces`).
+    /// Without leading and trailing spaces and tabs (newlines stay, as with `CharacterSet.whitespaces`: tab and the
+    /// Unicode space separators). ASCII is decided without a Unicode property lookup.
     var trimmingSpaces: String {
-        func isSpace(_ character: Character) -> Bool { character.isWhitespace && !character.isNewline }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII ? scalar == " " || scalar == "\t" : scalar.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        var trimmed = String.UnicodeScalarView()
+        trimmed.append(contentsOf: scalars[first...last])
+        return String(trimmed)
     }
 }
 
