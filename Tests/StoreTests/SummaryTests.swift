@@ -147,4 +147,37 @@ struct SummaryTests {
             try await Self.expectAgreement(store, cases, at: instants, "rebuilt after a back-dated transition")
         }
     }
+
+    /// Metrics may read from a replica: there the summary cannot be brought forward, and what is there still answers.
+    @Test func metricsOnAReadOnlyServerAnswerFromWhatIsThere() async throws {
+        try await Backend.postgres.withFreshStore { (anyStore, raw) async throws in
+            let store = try #require(anyStore as? PostgresStore)
+            guard case .postgres(let location) = raw else { return }
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store)
+            _ = try await engine.addUser("root", roles: [.admin], as: nil)
+            _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
+            _ = try await engine.addUser("chen", roles: [.approver], as: "root")
+            var cases: [UUID] = []
+            let start = Date().addingTimeInterval(-90 * 86_400)
+            try await Self.churn(engine, &cases, times: (0..<40).map { Optional(start.addingTimeInterval(Double($0) * 150_000 + 0.5)) })
+            let instants = [start.addingTimeInterval(30 * 86_400), Date().addingTimeInterval(60)]
+            // A summary, then a back-dated write that unmakes it: the read-only server has neither to bring forward.
+            for stale in [false, true] {
+                if stale {
+                    _ = try await engine.open("avrr", fields: Self.opening, as: "amina", at: Date().addingTimeInterval(-86_400))
+                    cases = try await engine.list(CaseQuery(workflow: "avrr", limit: 10_000), as: "amina").map(\.id)
+                } else {
+                    _ = try await store.stageDurations(workflow: "avrr")
+                }
+                // From the admin database: a read-only session could not take it back.
+                let admin = try TestPostgres.adminLocation()
+                try await TestPostgres.execute("ALTER DATABASE \(location.database) SET default_transaction_read_only = on", on: admin)
+                let known = cases
+                try await PostgresStore.withStore(location) { readOnly in
+                    try await Self.expectAgreement(readOnly, known, at: instants, stale ? "read-only, no summary" : "read-only, a summary")
+                }
+                try await TestPostgres.execute("ALTER DATABASE \(location.database) SET default_transaction_read_only = off", on: admin)
+            }
+        }
+    }
 }

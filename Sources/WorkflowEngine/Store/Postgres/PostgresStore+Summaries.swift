@@ -26,7 +26,22 @@ extension PostgresStore {
     /// `margin` seconds before now (tests shorten both).
     ///
     /// A refresh that loses a race with another does nothing: the metric still reads the projection correctly.
+    /// On a read-only server (a replica, which metrics may use) it does nothing either: the summary replicated from
+    /// the primary is as consistent with the replicated history as it was there.
     func refreshSummary(workflow: String, age: Int = 3_600, margin: Int = 600) async throws {
+        do {
+            try await bringForward(workflow: workflow, age: age, margin: margin)
+        } catch where Self.isReadOnly(error) {
+            return
+        }
+    }
+
+    private static func isReadOnly(_ error: any Error) -> Bool {
+        let cause = (error as? PostgresTransactionError).map { $0.closureError ?? $0.beginError } ?? error
+        return (cause as? PSQLError)?.serverInfo?[.sqlState] == "25006"  // read_only_sql_transaction
+    }
+
+    private func bringForward(workflow: String, age: Int, margin: Int) async throws {
         let summary = try await client.query(
             "SELECT covers_before > now() - make_interval(secs => \(age)) FROM stage_summaries WHERE workflow = \(workflow)",
             logger: logger
