@@ -75,6 +75,13 @@ let package = Package(
             path: "Benchmarks/rsobench",
             swiftSettings: swiftSettings
         ),
+        // What the module specs share: a case driven through the pure Decider, step by step.
+        .target(
+            name: "WorkflowTestSupport",
+            dependencies: ["WorkflowEngine"],
+            path: "Tests/WorkflowTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WorkflowEngineTests",
             dependencies: ["WorkflowEngine"],
@@ -92,22 +99,22 @@ let package = Package(
         ),
         .testTarget(
             name: "AVRRTests",
-            dependencies: ["WorkflowEngine", "AVRR"],
+            dependencies: ["WorkflowEngine", "AVRR", "WorkflowTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "JointPeriodOfActionTests",
-            dependencies: ["WorkflowEngine", "JointPeriodOfAction"],
+            dependencies: ["WorkflowEngine", "JointPeriodOfAction", "WorkflowTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SecondmentsTests",
-            dependencies: ["WorkflowEngine", "Secondments"],
+            dependencies: ["WorkflowEngine", "Secondments", "WorkflowTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CRVSAssessmentTests",
-            dependencies: ["WorkflowEngine", "CRVSAssessment"],
+            dependencies: ["WorkflowEngine", "CRVSAssessment", "WorkflowTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

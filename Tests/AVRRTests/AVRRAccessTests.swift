@@ -2,6 +2,7 @@ import AVRR
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// Who may do what, and what is allowed from where.
 @Suite("AVRR access and allowed transitions")

@@ -2,6 +2,7 @@ import AVRR
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// Field values are checked against the schema, and personal data never reaches a message.
 @Suite("AVRR field data")

@@ -2,6 +2,7 @@ import AVRR
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// One unmet guard: a case in `state` with `fields`, asked to take `transition`.
 struct GuardScenario: Sendable, CustomTestStringConvertible {

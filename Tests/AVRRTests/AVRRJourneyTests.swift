@@ -2,6 +2,7 @@ import AVRR
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// Whole cases moving through the workflow.
 @Suite("AVRR journeys")

@@ -2,6 +2,7 @@ import AVRR
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// Entering a watched state sets the case's due date; leaving it clears or moves it.
 @Suite("AVRR timers")

@@ -2,6 +2,7 @@ import AVRR
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// People and values shared by the AVRR specs.
 enum Fixture {
@@ -52,22 +53,7 @@ enum Fixture {
     ])
 }
 
-extension FieldValues {
-    /// These fields, with `changes` set on top.
-    func with(_ changes: FieldValues) -> FieldValues { merging(changes) { _, new in new } }
-
-    /// These fields without `names`.
-    func without(_ names: String...) -> FieldValues { filter { !names.contains($0.key) } }
-}
-
-/// One case driven through the pure `Decider`, remembering what a store would:
-/// the record, the time, and who made each transition last (for four eyes).
-struct Journey {
-    private(set) var record: CaseRecord
-    private(set) var now: Date
-    private(set) var latestActors: [String: String] = [:]
-    private(set) var events: [EventRecord]
-
+extension Journey {
     /// The main road through the workflow, and the way to each state from `registered`.
     static let road: [String: [String]] = [
         "registered": [],
@@ -84,47 +70,15 @@ struct Journey {
 
     /// A new case opened by a caseworker at `Fixture.start`.
     init(fields: FieldValues = Fixture.readyFields, by actor: User = Fixture.caseworker) throws(WorkflowError) {
-        let new = try Fixture.decider.open(id: UUID(), fields: fields, actor: actor, at: Fixture.start)
-        record = new.record
-        now = Fixture.start
-        events = [new.event]
+        try self.init(Fixture.decider, fields: fields, by: actor, at: Fixture.start, actor: Journey.actor(for:), editor: Fixture.caseworker)
     }
 
     /// A case with `fields` taken along the main road to `state`.
     static func at(_ state: String, fields: FieldValues = Fixture.readyFields) throws(WorkflowError) -> Journey {
         var journey = try Journey(fields: fields)
-        for transition in road[state] ?? [] {
-            try journey.advance(transition, reason: "on the way to \(state)")
-        }
+        try journey.follow(road[state] ?? [], to: state)
         #expect(journey.record.state == state)
         return journey
-    }
-
-    /// Takes `transition` a day after the previous step (or `at`), by a user holding one of its roles.
-    @discardableResult
-    mutating func advance(
-        _ transition: String, by actor: User? = nil, fields: FieldValues = [:], reason: String? = nil, at: Date? = nil
-    ) throws(WorkflowError) -> CaseChange {
-        let when = at ?? now.addingTimeInterval(Fixture.day)
-        let change = try Fixture.decider.advance(
-            record, transition: transition, fields: fields, reason: reason, actor: actor ?? Journey.actor(for: transition),
-            at: when, latestActors: latestActors)
-        record = change.record
-        now = when
-        latestActors[transition] = change.event.actor
-        events.append(change.event)
-        return change
-    }
-
-    /// Sets fields without moving the case, a day after the previous step.
-    @discardableResult
-    mutating func update(_ fields: FieldValues, by actor: User = Fixture.caseworker) throws(WorkflowError) -> CaseChange {
-        let when = now.addingTimeInterval(Fixture.day)
-        let change = try Fixture.decider.update(record, fields: fields, reason: nil, actor: actor, at: when)
-        record = change.record
-        now = when
-        events.append(change.event)
-        return change
     }
 
     /// Who normally makes `transition`: an approver for approval decisions, else a caseworker.

@@ -2,6 +2,7 @@ import CRVSAssessment
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// The `access` matrix may only speak of the chosen groups and events, in the four levels.
 @Suite("CRVS access matrix")

@@ -2,6 +2,7 @@ import CRVSAssessment
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// One unmet guard: an assessment opened with `fields`, in `state`, asked to take `transition` setting `changes`.
 struct GuardScenario: Sendable, CustomTestStringConvertible {

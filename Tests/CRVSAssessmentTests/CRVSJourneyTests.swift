@@ -2,6 +2,7 @@ import CRVSAssessment
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// Whole assessments moving through the toolkit's stages, and their side exits.
 @Suite("CRVS journeys")

@@ -2,6 +2,7 @@ import CRVSAssessment
 import Foundation
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// People and values shared by the CRVS assessment specs.
 enum Fixture {
@@ -51,20 +52,7 @@ enum Fixture {
     ]
 }
 
-extension FieldValues {
-    /// These fields, with `changes` set on top.
-    func with(_ changes: FieldValues) -> FieldValues { merging(changes) { _, new in new } }
-
-    /// These fields without `names`.
-    func without(_ names: String...) -> FieldValues { filter { !names.contains($0.key) } }
-}
-
-/// One assessment driven through the pure `Decider`, remembering the record, the time and the history.
-struct Journey {
-    private(set) var record: CaseRecord
-    private(set) var now: Date
-    private(set) var events: [EventRecord]
-
+extension Journey {
     /// The main road through the workflow, and the way to each state from `requested`.
     static let road: [String: [String]] = {
         let main = ["start_inception", "start_data_collection", "start_analysis", "submit_findings", "endorse",
@@ -77,44 +65,19 @@ struct Journey {
 
     /// A new assessment opened by a coordinator at `Fixture.start`.
     init(fields: FieldValues = Fixture.readyFields, by actor: User = Fixture.coordinator) throws(WorkflowError) {
-        let new = try Fixture.decider.open(id: UUID(), fields: fields, actor: actor, at: Fixture.start)
-        record = new.record
-        now = Fixture.start
-        events = [new.event]
+        try self.init(Fixture.decider, fields: fields, by: actor, at: Fixture.start, actor: Journey.actor(for:), editor: Fixture.coordinator)
     }
 
     /// An assessment with `fields` taken along the main road to `state`.
     static func at(_ state: String, fields: FieldValues = Fixture.readyFields) throws(WorkflowError) -> Journey {
         var journey = try Journey(fields: fields)
-        for transition in road[state] ?? [] {
-            try journey.advance(transition, reason: "on the way to \(state)")
-        }
+        try journey.follow(road[state] ?? [], to: state)
         #expect(journey.record.state == state)
         return journey
     }
 
-    /// Takes `transition` a day after the previous step (or `at`), by a user holding its role.
-    @discardableResult
-    mutating func advance(
-        _ transition: String, by actor: User? = nil, fields: FieldValues = [:], reason: String? = nil, at: Date? = nil
-    ) throws(WorkflowError) -> CaseChange {
-        let when = at ?? now.addingTimeInterval(Fixture.day)
-        let who = actor ?? (transition == "withdraw" ? Fixture.manager : Fixture.coordinator)
-        let change = try Fixture.decider.advance(record, transition: transition, fields: fields, reason: reason, actor: who, at: when)
-        record = change.record
-        now = when
-        events.append(change.event)
-        return change
-    }
-
-    /// Sets fields without moving the case, a day after the previous step.
-    @discardableResult
-    mutating func update(_ fields: FieldValues) throws(WorkflowError) -> CaseChange {
-        let when = now.addingTimeInterval(Fixture.day)
-        let change = try Fixture.decider.update(record, fields: fields, reason: nil, actor: Fixture.coordinator, at: when)
-        record = change.record
-        now = when
-        events.append(change.event)
-        return change
+    /// Managers withdraw; coordinators run the assessment.
+    static func actor(for transition: String) -> User {
+        transition == "withdraw" ? Fixture.manager : Fixture.coordinator
     }
 }

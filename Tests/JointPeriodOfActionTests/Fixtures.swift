@@ -2,6 +2,7 @@ import Foundation
 import JointPeriodOfAction
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// People and values shared by the Joint Period of Action specs.
 enum Fixture {
@@ -38,24 +39,7 @@ enum Fixture {
     ]
 }
 
-extension FieldValues {
-    /// These fields, with `changes` set on top.
-    func with(_ changes: FieldValues) -> FieldValues { merging(changes) { _, new in new } }
-
-    /// These fields without `names`.
-    func without(_ names: String...) -> FieldValues { filter { !names.contains($0.key) } }
-}
-
-/// One case driven through the pure `Decider`, remembering what a store would: the record,
-/// the time, and the parent period's state (which the store looks up for `launch`).
-struct Journey {
-    let decider: Decider
-    private(set) var record: CaseRecord
-    private(set) var now: Date
-    private(set) var events: [EventRecord]
-    /// The parent period's state as the store would read it; only operations have one.
-    var parentState: String?
-
+extension Journey {
     /// The main road through `jpa.period` to each state.
     static let periodRoad: [String: [String]] = [
         "planned": [], "active": ["start"], "concluded": ["start", "conclude"],
@@ -68,23 +52,17 @@ struct Journey {
         "concluded": ["launch", "conclude"], "cancelled": ["cancel"],
     ]
 
-    /// A new case opened by a coordinator at `Fixture.start`.
+    /// A new case opened by a coordinator at `Fixture.start`; coordinators take every step.
     init(_ decider: Decider, fields: FieldValues, parent: CaseRecord? = nil, parentState: String? = nil,
          by actor: User = Fixture.coordinator) throws(WorkflowError) {
-        let new = try decider.open(id: UUID(), fields: fields, parent: parent, actor: actor, at: Fixture.start)
-        self.decider = decider
-        record = new.record
-        now = Fixture.start
-        events = [new.event]
-        self.parentState = parentState
+        try self.init(decider, fields: fields, parent: parent, parentState: parentState, by: actor, at: Fixture.start,
+                      actor: { _ in Fixture.coordinator }, editor: Fixture.coordinator)
     }
 
     /// A period with `fields` taken along the main road to `state`.
     static func period(at state: String, fields: FieldValues = Fixture.periodFields) throws(WorkflowError) -> Journey {
         var journey = try Journey(Fixture.periods, fields: fields)
-        for transition in periodRoad[state] ?? [] {
-            try journey.advance(transition, reason: "on the way to \(state)")
-        }
+        try journey.follow(periodRoad[state] ?? [], to: state)
         #expect(journey.record.state == state)
         return journey
     }
@@ -99,43 +77,5 @@ struct Journey {
         }
         #expect(journey.record.state == state)
         return journey
-    }
-
-    /// Takes `transition` a day after the previous step (or `at`).
-    @discardableResult
-    mutating func advance(
-        _ transition: String, by actor: User = Fixture.coordinator, fields: FieldValues = [:], reason: String? = nil,
-        at: Date? = nil
-    ) throws(WorkflowError) -> CaseChange {
-        let when = at ?? now.addingTimeInterval(Fixture.day)
-        let change = try decider.advance(
-            record, transition: transition, fields: fields, reason: reason, actor: actor, at: when,
-            parentState: parentState)
-        apply(change, at: when)
-        return change
-    }
-
-    /// Adds `count` to an outcome counter, a day after the previous step.
-    @discardableResult
-    mutating func recordOutcome(_ outcome: String, _ count: Int, reason: String? = nil) throws(WorkflowError) -> CaseChange {
-        let when = now.addingTimeInterval(Fixture.day)
-        let change = try decider.record(record, outcome: outcome, count: count, reason: reason, actor: Fixture.coordinator, at: when)
-        apply(change, at: when)
-        return change
-    }
-
-    /// Sets fields without moving the case, a day after the previous step.
-    @discardableResult
-    mutating func update(_ fields: FieldValues) throws(WorkflowError) -> CaseChange {
-        let when = now.addingTimeInterval(Fixture.day)
-        let change = try decider.update(record, fields: fields, reason: nil, actor: Fixture.coordinator, at: when)
-        apply(change, at: when)
-        return change
-    }
-
-    private mutating func apply(_ change: CaseChange, at when: Date) {
-        record = change.record
-        now = when
-        events.append(change.event)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import JointPeriodOfAction
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// Operations run under a period, count what they achieved, and go to court when there were arrests.
 @Suite("JPA operations")

@@ -2,6 +2,7 @@ import Foundation
 import JointPeriodOfAction
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// One unmet guard: a case opened with `fields`, in `state`, asked to take `transition` setting `changes`.
 struct GuardScenario: Sendable, CustomTestStringConvertible {

@@ -2,6 +2,7 @@ import Foundation
 import Secondments
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// Who may do what, and when a secondment becomes overdue.
 @Suite("Secondment access and timers")

@@ -2,6 +2,7 @@ import Foundation
 import Secondments
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// One unmet guard: a secondment opened with `fields`, in `state`, asked to take `transition` setting `changes`.
 struct GuardScenario: Sendable, CustomTestStringConvertible {

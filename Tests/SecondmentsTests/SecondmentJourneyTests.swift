@@ -2,6 +2,7 @@ import Foundation
 import Secondments
 import Testing
 import WorkflowEngine
+import WorkflowTestSupport
 
 /// Whole secondments moving through the workflow, and their side exits.
 @Suite("Secondment journeys")
