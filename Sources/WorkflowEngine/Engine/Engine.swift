@@ -29,7 +29,6 @@ public struct Engine: Sendable {
             ["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
         let context = try await store.context(ContextQuery(actor: actorName, idempotencyKey: idempotencyKey, locator: parent))
         let actor = try actingUser(actorName, found: context.user)
-        if let user = context.user { recent.remember(user) }
         if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return replay }
         // A parent that does not exist is bad input to the open, not a missing subject: 65, as for a wrong parent.
         if let parent, context.record == nil {
@@ -131,7 +130,7 @@ public struct Engine: Sendable {
         return try actingUser(name, found: found)
     }
 
-    /// The user acting, given what the store found under `name`.
+    /// The user acting, given what the store found under `name`; remembered, as users never change.
     private func actingUser(_ name: String, found: User?) throws -> User {
         if name == User.systemName {
             guard firesTimers else {
@@ -142,6 +141,7 @@ public struct Engine: Sendable {
         guard let found else {
             throw WorkflowError(.notFound, "no user \(name): users are added with rsoctl users add NAME --role ROLE (rsoctl users list shows them)")
         }
+        recent.remember(found)
         return found
     }
 
@@ -197,7 +197,6 @@ public struct Engine: Sendable {
         let context = try await store.context(ContextQuery(
             actor: request.actorName, idempotencyKey: request.idempotencyKey, locator: request.locator))
         let actor = try actingUser(request.actorName, found: context.user)
-        if let user = context.user { recent.remember(user) }
         if let replay = try await replay(context, key: request.idempotencyKey, hash: hash) { return replay }
         guard let current = context.record else { throw notFound(request.locator) }
         try checkVersion(current, expected: request.expectedVersion)

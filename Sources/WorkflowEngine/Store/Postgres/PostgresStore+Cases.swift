@@ -154,18 +154,17 @@ extension PostgresStore {
 
     /// A case from `CaseColumns` starting at cell `start`.
     static func caseRecord(_ cell: [PostgresCell], from start: Int) throws -> CaseRecord {
-        let c = cell
         var record = CaseRecord(
-            id: try c[start].decode(UUID.self), reference: try c[start + 1].decode(String.self),
-            workflow: try c[start + 2].decode(String.self), definitionVersion: try c[start + 3].decode(Int.self),
-            state: try c[start + 4].decode(String.self), previousState: try c[start + 5].decode(String?.self),
-            stateEnteredAt: try c[start + 6].decode(Date.self), version: try c[start + 7].decode(Int.self),
-            fields: try JSONCoding.fields(from: c[start + 8].decode(String.self)),
-            parentID: try c[start + 9].decode(UUID?.self), assignee: try c[start + 10].decode(String?.self),
-            dueAt: try c[start + 11].decode(Date?.self), createdBy: try c[start + 12].decode(String.self),
-            createdAt: try c[start + 13].decode(Date.self), updatedBy: try c[start + 14].decode(String.self),
-            updatedAt: try c[start + 15].decode(Date.self))
-        record.outcomes = try JSONDecoder().decode([String: Int].self, from: Data(c[start + 16].decode(String.self).utf8))
+            id: try cell[start].decode(UUID.self), reference: try cell[start + 1].decode(String.self),
+            workflow: try cell[start + 2].decode(String.self), definitionVersion: try cell[start + 3].decode(Int.self),
+            state: try cell[start + 4].decode(String.self), previousState: try cell[start + 5].decode(String?.self),
+            stateEnteredAt: try cell[start + 6].decode(Date.self), version: try cell[start + 7].decode(Int.self),
+            fields: try JSONCoding.fields(from: cell[start + 8].decode(String.self)),
+            parentID: try cell[start + 9].decode(UUID?.self), assignee: try cell[start + 10].decode(String?.self),
+            dueAt: try cell[start + 11].decode(Date?.self), createdBy: try cell[start + 12].decode(String.self),
+            createdAt: try cell[start + 13].decode(Date.self), updatedBy: try cell[start + 14].decode(String.self),
+            updatedAt: try cell[start + 15].decode(Date.self))
+        record.outcomes = try JSONDecoder().decode([String: Int].self, from: Data(cell[start + 16].decode(String.self).utf8))
         return record
     }
 }

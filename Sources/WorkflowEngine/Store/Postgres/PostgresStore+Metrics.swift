@@ -5,9 +5,6 @@ extension PostgresStore {
     public func stageCounts(workflow: String, at instant: Date, by field: String?) async throws -> [StageCount] {
         try await run {
             if field == nil, let counts = try await summarisedCounts(workflow: workflow, at: instant) { return counts }
-            if field == nil, try await isRecent(instant, in: workflow) {
-                return try await stageCountsBackFromNow(workflow: workflow, at: instant)
-            }
             var sql = SQLBuilder()
             let by = field.map { "c.fields->>\(sql.bind($0))" } ?? "NULL::text"
             let w = sql.bind(workflow), t = sql.bind(instant)
@@ -25,30 +22,6 @@ extension PostgresStore {
     func summarisedCounts(workflow: String, at instant: Date?) async throws -> [StageCount]? {
         try await refreshSummary(workflow: workflow)
         return try await summarisedStageCounts(workflow: workflow, at: instant)
-    }
-
-    /// Whether `instant` is in the latest third of the workflow's history, where counting back from now touches fewer rows.
-    private func isRecent(_ instant: Date, in workflow: String) async throws -> Bool {
-        let span = try await client.query(
-            "SELECT min(entered_at), max(entered_at) FROM stage_intervals WHERE workflow = \(workflow)", logger: logger
-        ).decode((Date?, Date?).self).all().first
-        guard let first = span?.0, let last = span?.1 else { return false }
-        return instant.timeIntervalSince(first) > last.timeIntervalSince(first) * 2 / 3
-    }
-
-    /// Counts now, minus stays that began at or after `instant`, plus stays that ended at or after it.
-    private func stageCountsBackFromNow(workflow: String, at instant: Date) async throws -> [StageCount] {
-        try await client.query(
-            """
-            WITH now AS (SELECT state, count(*) AS n FROM cases WHERE workflow = \(workflow) GROUP BY state),
-            entered AS (SELECT state, count(*) AS n FROM stage_intervals
-                        WHERE workflow = \(workflow) AND entered_at >= \(instant) GROUP BY state),
-            departed AS (SELECT state, count(*) AS n FROM stage_intervals
-                         WHERE workflow = \(workflow) AND left_at >= \(instant) GROUP BY state)
-            SELECT state, (coalesce(now.n, 0) - coalesce(entered.n, 0) + coalesce(departed.n, 0))::int8
-            FROM now FULL JOIN entered USING (state) FULL JOIN departed USING (state)
-            """, logger: logger
-        ).decode((String, Int).self).all().map { StageCount(state: $0, value: nil, count: $1) }
     }
 
     public func flow(workflow: String, into state: String, from: Date, until: Date, by field: String?) async throws -> [FieldCount] {
