@@ -12,21 +12,60 @@ let package = Package(
     products: [
         .executable(name: "rsoctl", targets: ["rsoctl"]),
         .library(name: "WorkflowEngine", targets: ["WorkflowEngine"]),
+        .library(name: "PostgresBackend", targets: ["PostgresBackend"]),
+        .library(name: "SQLiteBackend", targets: ["SQLiteBackend"]),
+        .library(name: "StoreSelection", targets: ["StoreSelection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // TLS to PostgreSQL (sslmode, sslrootcert, sslcert, sslkey); already built for PostgresNIO.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // SHA-256 of imported files; already built for PostgresNIO.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        // rsoctl's defaults file (~/.config/rso-workflow/config.toml).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // The engine core: definitions, the decider, the engine and the store protocols. It links no database driver
+        // and no HTTP code; a module links only this.
         .target(
             name: "WorkflowEngine",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Each store in a target of its own, the only places a database driver is linked.
+        .target(
+            name: "PostgresBackend",
+            dependencies: [
+                "WorkflowEngine",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Stores/PostgresBackend",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SQLiteBackend",
+            dependencies: [
+                "WorkflowEngine",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/Stores/SQLiteBackend",
+            swiftSettings: swiftSettings
+        ),
+        // A database URL to the store it names: what the executables open.
+        .target(
+            name: "StoreSelection",
+            dependencies: ["WorkflowEngine", "PostgresBackend", "SQLiteBackend", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Stores/StoreSelection",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -56,9 +95,10 @@ let package = Package(
         .executableTarget(
             name: "rsoctl",
             dependencies: [
-                "WorkflowEngine", "AVRR", "JointPeriodOfAction", "Secondments", "CRVSAssessment",
+                "WorkflowEngine", "StoreSelection", "AVRR", "JointPeriodOfAction", "Secondments", "CRVSAssessment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -66,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "rsobench",
             dependencies: [
-                "WorkflowEngine", "AVRR",
+                "WorkflowEngine", "PostgresBackend", "SQLiteBackend", "StoreSelection", "AVRR", "JointPeriodOfAction",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -90,7 +130,8 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "WorkflowEngine", "AVRR", "JointPeriodOfAction", "CRVSAssessment",
+                "WorkflowEngine", "PostgresBackend", "SQLiteBackend", "StoreSelection",
+                "AVRR", "JointPeriodOfAction", "CRVSAssessment", "WorkflowTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RsoctlTests",
-            dependencies: ["rsoctl", "WorkflowEngine"],
+            dependencies: ["rsoctl", "WorkflowEngine", "StoreSelection", "WorkflowTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

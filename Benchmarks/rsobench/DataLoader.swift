@@ -57,6 +57,7 @@ struct DataLoader {
             do {
                 try await step("insert events", [GenerationSQL.insertEvents])
                 try await step("insert stage intervals", [GenerationSQL.insertIntervals])
+                try await step("jpa.operation cases and outcome records", GenerationSQL.operations(cases: cases))
             } catch {
                 for index in indexes { _ = try? await connection.query(PostgresQuery(unsafeSQL: index.create), logger: database.logger) }
                 throw error

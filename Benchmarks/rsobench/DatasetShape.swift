@@ -1,4 +1,5 @@
 import AVRR
+import JointPeriodOfAction
 import WorkflowEngine
 
 /// What the generated data looks like: AVRR cases opened 2015–2025, walked along weighted moves until 2026.
@@ -15,6 +16,13 @@ enum DatasetShape {
     static let lateDay = SimpleDate("2025-11-30")!
     static let flowYear = (from: SimpleDate("2023-01-01")!, to: SimpleDate("2023-12-31")!)
     static let flowState = "returned"
+
+    /// Outcome counts beside the AVRR history: one jpa.operation per `casesPerOperation` AVRR cases, opened over the
+    /// same years, each with `recordsPerOperation` outcome records a month apart; `metrics outcomes` is asked for a year.
+    static let operations = JPA.operation
+    static let casesPerOperation = 50
+    static let recordsPerOperation = 5
+    static let outcomeYear = (from: SimpleDate("2022-01-01")!, to: SimpleDate("2022-12-31")!)
 
     /// One possible next step from a state: its weight among the state's moves and how many days it takes.
     struct Move {

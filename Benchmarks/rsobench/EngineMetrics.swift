@@ -17,6 +17,12 @@ struct EngineMetrics: Sendable {
         .total(try await engine.flow(workflow, into: state, from: from, to: to, as: actor).count)
     }
 
+    /// `metrics outcomes jpa.operation --from A --to B`: the totals recorded in the period (counters at 0 left out).
+    func outcomes(from: SimpleDate, to: SimpleDate) async throws -> Answer {
+        let report = try await engine.outcomeTotals(DatasetShape.operations.id, from: from, to: to, as: actor)
+        return .counts(report.totals.filter { $0.value > 0 })
+    }
+
     /// `metrics durations`, or `metrics durations --to STATE`.
     func durations(to state: String? = nil) async throws -> Answer {
         let report = try await engine.durations(workflow, to: state, as: actor)

@@ -120,7 +120,7 @@ enum GenerationSQL {
         return """
             INSERT INTO cases (id, reference, workflow, definition_version, state, previous_state, state_entered_at, version,
                                fields, parent_id, assignee, due_at, created_by, created_at, updated_by, updated_at)
-            SELECT c.id, '\(prefix)-' || c.year || '-' || lpad((row_number() OVER (PARTITION BY c.year ORDER BY c.created_at, c.case_no))::text, 6, '0'),
+            SELECT c.id, \(CaseReference.sql(prefix: "'\(prefix)'", year: "c.year", number: "row_number() OVER (PARTITION BY c.year ORDER BY c.created_at, c.case_no)")),
                    '\(DatasetShape.workflow.id)', \(definitionVersion), l.state, l.from_state, l.at, l.step,
                    c.open_fields
                      || CASE WHEN l.submitted_at IS NULL THEN '{}' ELSE \(submitFields("l.submitted_at", "c")) END
@@ -172,6 +172,44 @@ enum GenerationSQL {
         WHERE e.to_state IS NOT NULL AND e.from_state IS DISTINCT FROM e.to_state AND \(condition)
         WINDOW moves AS (PARTITION BY e.case_id ORDER BY e.at, e.seq), reach AS (PARTITION BY e.case_id, e.to_state ORDER BY e.at, e.seq)
         """
+    }
+
+    /// jpa.operation cases with their outcome records (see `DatasetShape.operations`), and their running totals.
+    ///
+    /// The operations have no opened event: the raw stage baselines read every event that moves a case, and these
+    /// must not add jpa.operation stays to AVRR's. Outcome records never move a case, so they disturb no baseline.
+    static func operations(cases: Int) -> [String] {
+        let operations = max(1, cases / DatasetShape.casesPerOperation), w = DatasetShape.operations
+        let opened = "timestamptz '\(DatasetShape.firstInstant)' + (n::float8 * \(DatasetShape.openingDays - 200) / \(operations)) * interval '1 day'"
+        let reference = CaseReference.sql(prefix: "'\(w.referencePrefix)'", year: "extract(year FROM o.at)::int", number: "n")
+        let outcomes = w.outcomes?.names ?? []
+        return [
+            """
+            INSERT INTO cases (id, reference, workflow, definition_version, state, state_entered_at, version, fields,
+                               created_by, created_at, updated_by, updated_at)
+            SELECT md5('bench-operation-' || n)::uuid, \(reference), '\(w.id)', \(w.version), 'active', o.at,
+                   \(DatasetShape.recordsPerOperation + 1),
+                   jsonb_build_object('name', 'Bench operation ' || n, 'lead_country', (ARRAY['IDN', 'THA', 'MYS', 'PHL', 'VNM'])[n % 5 + 1]),
+                   'bench-cw-01', o.at, 'bench-cw-01', o.at + interval '\(30 * DatasetShape.recordsPerOperation) days'
+            FROM generate_series(1, \(operations)) AS n, LATERAL (SELECT \(opened)) AS o (at)
+            """,
+            """
+            INSERT INTO case_events (case_id, case_version, kind, actor, role, fields, at, recorded_at)
+            SELECT c.id, v + 1, 'outcome', 'bench-cw-01', 'coordinator',
+                   jsonb_build_object('outcome', (ARRAY[\(list(outcomes))])[(c.n + v) % \(outcomes.count) + 1], 'count', (c.n * v) % 9 + 1),
+                   c.at + v * interval '30 days', c.at + v * interval '30 days'
+            FROM (SELECT md5('bench-operation-' || n)::uuid AS id, n, \(opened) AS at FROM generate_series(1, \(operations)) AS n) AS c,
+                 generate_series(1, \(DatasetShape.recordsPerOperation)) AS v
+            """,
+            """
+            UPDATE cases c SET outcomes = totals.outcomes
+            FROM (SELECT case_id, jsonb_object_agg(outcome, total) AS outcomes
+                  FROM (SELECT case_id, fields->>'outcome' AS outcome, sum((fields->>'count')::int8) AS total
+                        FROM case_events WHERE kind = 'outcome' GROUP BY 1, 2) AS each
+                  GROUP BY case_id) AS totals
+            WHERE c.id = totals.case_id
+            """,
+        ]
     }
 
     static func list(_ names: [String]) -> String {

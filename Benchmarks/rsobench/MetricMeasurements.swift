@@ -50,7 +50,7 @@ struct MetricMeasurements {
 
     var questions: [Question] {
         let middle = DatasetShape.middleDay, late = DatasetShape.lateDay
-        let year = DatasetShape.flowYear, into = DatasetShape.flowState
+        let year = DatasetShape.flowYear, into = DatasetShape.flowState, outcomes = DatasetShape.outcomeYear
         return [
             Question(name: "stages (now)", target: 50,
                      engine: { try await engine.stages() }, raw: { try await raw.stages() }),
@@ -61,6 +61,9 @@ struct MetricMeasurements {
             Question(name: "flow --into \(into) over \(year.from.year)", target: 100,
                      engine: { try await engine.flow(into: into, from: year.from, to: year.to) },
                      raw: { try await raw.flow(into: into, from: year.from, to: year.to) }),
+            Question(name: "outcomes jpa.operation over \(outcomes.from.year)", target: 100,
+                     engine: { try await engine.outcomes(from: outcomes.from, to: outcomes.to) },
+                     raw: { try await raw.outcomes(from: outcomes.from, to: outcomes.to) }),
             Question(name: "durations (every state)", target: 1_000,
                      engine: { try await engine.durations() }, raw: { try await raw.durations() }),
             Question(name: "durations --to \(into)", target: 1_000,

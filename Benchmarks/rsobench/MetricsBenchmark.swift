@@ -1,14 +1,18 @@
 import AVRR
 import ArgumentParser
 import Foundation
+import JointPeriodOfAction
 import PostgresNIO
+import PostgresBackend
+import SQLiteBackend
+import StoreSelection
 import WorkflowEngine
 
 /// `rsobench metrics`: loads a million AVRR cases, times the metrics through the engine and as plain SQL, and the writes.
 struct MetricsBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
-        abstract: "Time stage counts, flows and durations (engine vs plain SQL) and transitions/s with and without the projection.",
+        abstract: "Time stage counts, flows, durations and outcomes (engine vs plain SQL) and transitions/s with and without the projection.",
         discussion: """
             Applies the migrations, loads --cases AVRR cases with their history into an empty database (or measures \
             the data already there with --reuse), then prints one table on stdout (JSON with --json). Progress goes to stderr.
@@ -71,7 +75,7 @@ struct MetricsBenchmark: AsyncParsableCommand {
                 note("\(dataset.cases) cases, \(dataset.events) events, \(dataset.intervals) stage intervals")
 
                 let loadBefore = loadAverage()
-                let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store)
+                let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule(), JointPeriodOfActionModule()]), store: store)
                 let (_, buildMs) = try await Stopwatch.time { try await EngineMetrics(engine: engine).stages() }
                 note(String(format: "first metric after the load, building the summaries: %.0f ms", buildMs))
                 let metrics = try await MetricMeasurements(

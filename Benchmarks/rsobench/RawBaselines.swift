@@ -36,6 +36,18 @@ struct RawBaselines: Sendable {
             """))
     }
 
+    /// The outcome records of the period, summed per outcome.
+    func outcomes(from: SimpleDate, to: SimpleDate) async throws -> Answer {
+        try await counts(
+            """
+            SELECT e.fields->>'outcome', sum((e.fields->>'count')::int8)::int8
+            FROM case_events e JOIN cases c ON c.id = e.case_id
+            WHERE c.workflow = \(DatasetShape.operations.id) AND e.kind = 'outcome'
+              AND e.at >= \(from.startOfDay) AND e.at < \(to.endOfDay)
+            GROUP BY 1
+            """)
+    }
+
     /// Time in each state: from a state change to the case's next one (`lead` over its history).
     func durations() async throws -> Answer {
         let rows = try await database.client.query(

@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresBackend
+import SQLiteBackend
+import StoreSelection
 import WorkflowEngine
 
 /// A pooled connection to the benchmark database for plain SQL, beside the engine's own store.

@@ -1,5 +1,8 @@
 import Foundation
 import PostgresNIO
+import PostgresBackend
+import SQLiteBackend
+import StoreSelection
 import WorkflowEngine
 
 /// A transition as a hand-written application would send it to PostgreSQL: one transaction of two prepared statements.

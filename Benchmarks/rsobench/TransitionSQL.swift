@@ -1,5 +1,8 @@
 import Foundation
 import PostgresNIO
+import PostgresBackend
+import SQLiteBackend
+import StoreSelection
 import WorkflowEngine
 
 /// The statement `PostgresStore.apply` sends for a transition, written out with numbered parameters,

@@ -3,6 +3,9 @@ import ArgumentParser
 import Foundation
 import PostgresNIO
 import SQLiteNIO
+import PostgresBackend
+import SQLiteBackend
+import StoreSelection
 import WorkflowEngine
 
 /// `rsobench transitions`: engine transitions/s and latency against raw SQL at several concurrency levels,

@@ -31,7 +31,10 @@ struct AVRRTimerTests {
     @Test func travelArrangedIsDueSevenDaysAfterDepartureAndFollowsItsChanges() throws {
         var journey = try Journey.at("travel_arranged")
         #expect(journey.record.dueAt == Date(iso8601: "2026-04-22T00:00:00Z")!)
+        // A new date goes through reschedule: set again while approved, then travel is arranged anew.
+        try journey.advance("reschedule", reason: "flight moved")
         try journey.update(["departure_date": .string("2026-05-01")])
+        try journey.advance("arrange_travel")
         #expect(journey.record.dueAt == Date(iso8601: "2026-05-08T00:00:00Z")!)
     }
 

@@ -41,14 +41,14 @@ struct CRVSGuardTests {
               unmet: coverage),
         .init(transition: "submit_findings", state: "analysis", fields: ready.without("key_findings"), unmet: "key_findings set"),
         .init(transition: "submit_findings", state: "analysis", fields: ready.without("recommendations"), unmet: "recommendations set"),
-        .init(transition: "request_revision", state: "validation", unmet: "reason given"),
+        .init(transition: "request_revision", state: "validation", unmet: "reason given: pass --reason TEXT"),
         .init(transition: "endorse", state: "validation", fields: ready.without("endorsed_on"), unmet: "endorsed_on set"),
         .init(transition: "endorse", state: "validation", fields: ready.without("endorsed_by"), unmet: "endorsed_by set"),
         .init(transition: "publish", state: "endorsed", fields: ready.without("report_reference"), unmet: "report_reference set"),
         .init(transition: "start_follow_up", state: "published", fields: ready.without("action_plan"), unmet: "action_plan set"),
-        .init(transition: "suspend", state: "analysis", unmet: "reason given"),
-        .init(transition: "withdraw", state: "requested", reason: "   ", unmet: "reason given"),
-        .init(transition: "withdraw", state: "suspended", unmet: "reason given"),
+        .init(transition: "suspend", state: "analysis", unmet: "reason given: pass --reason TEXT"),
+        .init(transition: "withdraw", state: "requested", reason: "   ", unmet: "reason given: pass --reason TEXT"),
+        .init(transition: "withdraw", state: "suspended", unmet: "reason given: pass --reason TEXT"),
     ]
 
     @Test(arguments: refusals)

@@ -111,7 +111,7 @@ struct JPAOperationTests {
         var journey = try Journey.operation(at: "planned")
         let error = #expect(throws: WorkflowError.self) { try journey.advance("cancel") }
         #expect(error?.code == .guardFailed)
-        #expect(error?.details == ["reason given"])
+        #expect(error?.details == ["reason given: pass --reason TEXT"])
     }
 
     @Test(arguments: ["active", "judicial", "concluded"])

@@ -17,7 +17,7 @@ struct ProcessResult: Sendable, CustomStringConvertible {
 
 /// Runs `rsoctl` (or another tool, e.g. psql) as a separate OS process, the way a user would.
 ///
-/// The environment is the test runner's, minus `RSO_ACTOR` and `RSO_DATABASE_URL`; the database
+/// The environment is the test runner's, minus `RSO_ACTOR`, `RSO_DATABASE_URL` and any defaults file; the database
 /// URL is set only when given, so every invocation says where its data is and who is acting.
 /// stdout and stderr go to temporary files (never pipes: a full pipe would stall the child).
 enum RsoctlProcess {
@@ -30,11 +30,18 @@ enum RsoctlProcess {
 
     /// Starts `rsoctl ARGS...` and returns at once; `result()` waits for it.
     static func launch(_ arguments: [String], databaseURL: String?, timeout: TimeInterval = defaultTimeout) throws -> Running {
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "RSO_ACTOR")
-        environment.removeValue(forKey: "RSO_DATABASE_URL")
+        var environment = withoutDefaults(ProcessInfo.processInfo.environment)
         if let databaseURL { environment["RSO_DATABASE_URL"] = databaseURL }
         return try Running(executable: try binary(), arguments: arguments, environment: environment, timeout: timeout)
+    }
+
+    /// `environment` without what would choose a database or an actor for rsoctl: RSO_ACTOR, RSO_DATABASE_URL and the
+    /// developer's own defaults file (RSO_CONFIG unset, XDG_CONFIG_HOME pointing nowhere).
+    static func withoutDefaults(_ environment: [String: String]) -> [String: String] {
+        var environment = environment
+        for name in ["RSO_ACTOR", "RSO_DATABASE_URL", "RSO_CONFIG"] { environment.removeValue(forKey: name) }
+        environment["XDG_CONFIG_HOME"] = "/nonexistent/rso-test-config"
+        return environment
     }
 
     /// Runs any other tool (e.g. /usr/bin/psql) with the runner's environment.
@@ -47,6 +54,11 @@ enum RsoctlProcess {
     /// .build/<triple>/debug/), else .build/debug/rsoctl under the package root.
     static func binary(filePath: String = #filePath) throws -> URL {
         var candidates: [URL] = []
+        // scripts/test runs some specs again against the release build: optimisation changes what the program does.
+        if let release = ProcessInfo.processInfo.environment["RSO_TEST_RSOCTL"], !release.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: release) else { throw RsoctlTestError("RSO_TEST_RSOCTL=\(release) is not an executable") }
+            return URL(fileURLWithPath: release)
+        }
         if let runner = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             candidates.append(URL(fileURLWithPath: runner).deletingLastPathComponent().appendingPathComponent("rsoctl"))
         }
@@ -100,7 +112,7 @@ enum RsoctlProcess {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak self] in
                 guard let self, self.process.isRunning else { return }
                 self.lock.withLock { self.timedOutFlag = true }
-                self.process.terminate()
+                kill(self.process.processIdentifier, SIGKILL)  // kill(2): Foundation's terminate() could miss under load
             }
         }
 

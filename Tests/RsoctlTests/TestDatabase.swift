@@ -107,12 +107,13 @@ struct TestDatabase: Sendable {
 
     // MARK: fixtures
 
-    /// root (admin), amina and budi (caseworker), chen (approver), dual (caseworker and approver), maria (manager).
+    /// root (admin), amina and budi (caseworker), chen (approver), dual (caseworker and approver), maria (manager),
+    /// dora (data protection: sees every value, takes no transition).
     func addStandardUsers() async throws {
         try await succeed(["users", "add", "root", "--role", "admin"])
         let staff: [(String, [String])] = [
             ("amina", ["caseworker"]), ("budi", ["caseworker"]), ("chen", ["approver"]),
-            ("dual", ["caseworker", "approver"]), ("maria", ["manager"]),
+            ("dual", ["caseworker", "approver"]), ("maria", ["manager"]), ("dora", ["data_protection"]),
         ]
         for (name, roles) in staff {
             try await succeed(["users", "add", name] + roles.flatMap { ["--role", $0] } + ["--actor", "root"])
@@ -140,14 +141,14 @@ struct TestDatabase: Sendable {
     static let submitFields = ["--field", "consent_signed_on=2026-01-05", "--field", "destination_country=IDN",
                                "--field", "travel_document=valid"]
 
-    /// `case show REF --format json`.
+    /// `case show REF --format json`, as dora, who sees every value.
     func show(_ reference: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
-        try await json(["case", "show", reference, "--actor", "maria", "--format", "json"], sourceLocation: sourceLocation)
+        try await json(["case", "show", reference, "--actor", "dora", "--format", "json"], sourceLocation: sourceLocation)
     }
 
     /// `case history REF --format json`: the whole object.
     func history(_ reference: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
-        try await json(["case", "history", reference, "--actor", "maria", "--format", "json"], sourceLocation: sourceLocation)
+        try await json(["case", "history", reference, "--actor", "dora", "--format", "json"], sourceLocation: sourceLocation)
     }
 
     /// The history's events, oldest first.
@@ -158,7 +159,7 @@ struct TestDatabase: Sendable {
 
     /// The history exactly as printed, to compare before and after a refused call.
     func rawHistory(_ reference: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
-        try await succeed(["case", "history", reference, "--actor", "maria", "--format", "json"], sourceLocation: sourceLocation).stdout
+        try await succeed(["case", "history", reference, "--actor", "dora", "--format", "json"], sourceLocation: sourceLocation).stdout
     }
 }
 

@@ -4,13 +4,14 @@ import Testing
 /// `rsoctl timers run` and `case list --overdue`, through the built binary.
 @Suite("rsoctl: timers and overdue cases")
 struct TimersCommandTests {
-    /// A jpa.period opened and started by cora (a coordinator), ending on `endsOn`; returns its reference.
+    /// A jpa.period opened and started by cora (a coordinator) in November 2024, ending on `endsOn`; returns its reference.
+    /// Every date is in the past and fixed, so the test means the same whatever day it runs.
     static func period(_ db: TestDatabase, _ name: String, endsOn: String) async throws -> String {
-        let opened = try await db.json(["case", "open", "jpa.period", "--field", "name=\(name)", "--field", "starts_on=2026-12-01",
+        let opened = try await db.json(["case", "open", "jpa.period", "--field", "name=\(name)", "--field", "starts_on=2024-12-01",
                                         "--field", "ends_on=\(endsOn)", "--field", "participating_countries=THA,IDN",
-                                        "--actor", "cora", "--format", "json"])
+                                        "--at", "2024-11-01T09:00:00Z", "--actor", "cora", "--format", "json"])
         let reference = try #require(opened["reference"] as? String)
-        try await db.advance(reference, "start", actor: "cora")
+        try await db.advance(reference, "start", ["--at", "2024-12-01T09:00:00Z"], actor: "cora")
         return reference
     }
 
@@ -21,23 +22,23 @@ struct TimersCommandTests {
             try await db.addStandardUsers()
             try await db.succeed(["users", "add", "cora", "--role", "coordinator", "--actor", "root"])
             var due: [String] = []
-            for number in 1...4 { due.append(try await Self.period(db, "JPA \(number)", endsOn: "2027-01-31")) }
-            let notYet = try await Self.period(db, "JPA 9", endsOn: "2027-03-31")
+            for number in 1...4 { due.append(try await Self.period(db, "JPA \(number)", endsOn: "2025-01-31")) }
+            let notYet = try await Self.period(db, "JPA 9", endsOn: "2025-03-31")
 
-            // A dry clock in the future; start all five before waiting for any, so they really overlap.
-            let arguments = ["timers", "run", "--now", "2027-02-01T06:00:00Z", "--format", "json"]
+            // A clock in the past, between the two deadlines; start all five before waiting for any, so they really overlap.
+            let arguments = ["timers", "run", "--now", "2025-02-01T06:00:00Z", "--format", "json"]
             let running = try (0..<5).map { _ in try RsoctlProcess.launch(arguments, databaseURL: db.url, timeout: 120) }
             var fired: [String] = []
             for process in running {
                 let result = try await process.result()
                 try #require(result.exitCode == 0, "\(result)")
                 let output = try JSON.object(result.stdout)
-                #expect(output["now"] as? String == "2027-02-01T06:00:00Z")
+                #expect(output["now"] as? String == "2025-02-01T06:00:00Z")
                 let entries = try #require(output["fired"] as? [[String: Any]], "\(output)")
                 for entry in entries {
                     #expect(entry["transition"] as? String == "conclude")
                     #expect(entry["from"] as? String == "active" && entry["to"] as? String == "concluded")
-                    #expect(entry["at"] as? String == "2027-02-01T00:00:00Z")
+                    #expect(entry["at"] as? String == "2025-02-01T00:00:00Z")
                     fired.append(entry["reference"] as? String ?? "?")
                 }
             }
@@ -48,12 +49,45 @@ struct TimersCommandTests {
                 let concludes = try await db.events(reference).filter { $0["transition"] as? String == "conclude" }
                 #expect(concludes.count == 1)
                 #expect(concludes.first?["actor"] as? String == "system" && concludes.first?["role"] as? String == "system")
-                #expect(concludes.first?["at"] as? String == "2027-02-01T00:00:00Z")
+                #expect(concludes.first?["at"] as? String == "2025-02-01T00:00:00Z")
             }
             #expect(try await db.show(notYet)["state"] as? String == "active")
 
             let again = try await db.json(arguments)
             #expect((again["fired"] as? [Any])?.isEmpty == true, "\(again)")
+        }
+    }
+
+    @Test("timers run --dry-run lists what would fire and writes nothing; a future --now is refused with 64",
+          arguments: Backend.allCases)
+    func dryRunWritesNothing(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            try await db.succeed(["users", "add", "cora", "--role", "coordinator", "--actor", "root"])
+            let due = try await Self.period(db, "JPA 30", endsOn: "2025-01-31")
+            let notYet = try await Self.period(db, "JPA 31", endsOn: "2025-03-31")
+            let before = try await db.rawHistory(due)
+
+            let dry = try await db.json(["timers", "run", "--now", "2025-02-01T06:00:00Z", "--dry-run", "--format", "json"])
+            #expect(dry["dryRun"] as? Bool == true, "\(dry)")
+            let wouldFire = try #require(dry["fired"] as? [[String: Any]], "\(dry)")
+            #expect(wouldFire.map { $0["reference"] as? String } == [due])
+            #expect(wouldFire.first?["transition"] as? String == "conclude")
+            #expect(wouldFire.first?["to"] as? String == "concluded")
+            #expect(wouldFire.first?["at"] as? String == "2025-02-01T00:00:00Z")
+            #expect(try await db.rawHistory(due) == before, "a dry run writes no event")
+            #expect(try await db.show(due)["state"] as? String == "active")
+            #expect(try await db.show(notYet)["state"] as? String == "active")
+            // The table fits its width (100 columns when piped): "would fire conclude" may wrap within its cell.
+            let table = try await db.succeed(["timers", "run", "--now", "2025-02-01T06:00:00Z", "--dry-run"]).stdout
+            let row = table.split(separator: "\n").drop { !$0.hasPrefix(due) }.prefix(2).joined(separator: " ")
+            #expect(row.contains("would fire") && row.contains("conclude"), "\(table)")
+
+            let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400))
+            let future = try await db.rsoctl("timers", "run", "--now", tomorrow)
+            #expect(future.exitCode == 64, "\(future)")
+            #expect(future.stderr.contains("future"), "\(future.stderr)")
+            #expect(try await db.rawHistory(due) == before, "a refused run writes nothing")
         }
     }
 

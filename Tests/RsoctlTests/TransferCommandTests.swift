@@ -40,7 +40,7 @@ struct TransferCommandTests {
             #expect(blocks.map { $0["first"] as? String } == ["AVRR-2013-000001", "AVRR-2014-000001"])
             #expect(blocks.map { $0["last"] as? String } == ["AVRR-2013-000002", "AVRR-2014-000001"])
 
-            let csv = try await db.succeed(["export", "avrr", "--actor", "maria"]).stdout
+            let csv = try await db.succeed(["export", "avrr", "--actor", "amina"]).stdout
             let records = try Self.records(csv)
             let header = try #require(records.first)
             #expect(Array(header.prefix(3)) == ["reference", "state", "full_name"])
@@ -58,14 +58,14 @@ struct TransferCommandTests {
             #expect(history.count == 1 && history[0]["kind"] as? String == "opened" && history[0]["actor"] as? String == "amina")
 
             _ = try await db.advance("AVRR-2013-000001", "start_counselling", ["--at", "2013-06-15T09:00:00Z"])
-            let asOf = try await db.json(["export", "avrr", "--as-of", "2013-06-12", "--format", "json", "--actor", "maria"])
+            let asOf = try await db.json(["export", "avrr", "--as-of", "2013-06-12", "--format", "json", "--actor", "amina"])
             #expect(asOf["workflow"] as? String == "avrr" && asOf["asOf"] as? String == "2013-06-12")
             let cases = try #require(asOf["cases"] as? [[String: Any]])
             #expect(cases.map { $0["reference"] as? String } == ["AVRR-2013-000001"])
             #expect(cases.first?["state"] as? String == "registered")
             let fields = try #require(cases.first?["fields"] as? [String: Any])
             #expect(fields["vulnerabilities"] as? [String] == ["medical", "elderly"])
-            let later = try await db.json(["export", "avrr", "--as-of", "2013-06-20", "--format", "json", "--actor", "maria"])
+            let later = try await db.json(["export", "avrr", "--as-of", "2013-06-20", "--format", "json", "--actor", "amina"])
             let laterCases = try #require(later["cases"] as? [[String: Any]])
             #expect(laterCases.map { $0["state"] as? String } == ["counselling", "registered"])
         }
@@ -76,7 +76,7 @@ struct TransferCommandTests {
         try await TestDatabase.with(backend) { db in
             try await db.addStandardUsers()
             let existing = try await db.openCase()
-            let before = try await db.succeed(["export", "avrr", "--format", "json", "--actor", "maria"]).stdout
+            let before = try await db.succeed(["export", "avrr", "--format", "json", "--actor", "amina"]).stdout
             let result = try await Self.withFile("full_name,host_country,category\nGood,THA,other\nBad,THAI,other\n,THA,refugee\n") { path in
                 try await db.rsoctl(["import", "avrr", path, "--actor", "amina"])
             }
@@ -85,7 +85,7 @@ struct TransferCommandTests {
             #expect(result.stderr.contains("2 problems; nothing was imported"))
             #expect(result.stderr.contains("row 3, column 2 (host_country): 'THAI' is not an ISO 3166-1 alpha-3 country code"))
             #expect(result.stderr.contains("row 4, column 1 (full_name): is required"))
-            let after = try await db.succeed(["export", "avrr", "--format", "json", "--actor", "maria"]).stdout
+            let after = try await db.succeed(["export", "avrr", "--format", "json", "--actor", "amina"]).stdout
             #expect(after == before)
             let next = try await db.openCase()
             #expect(next == existing.dropLast(6) + "000002", "the refused import reserved no reference numbers")
@@ -107,6 +107,52 @@ struct TransferCommandTests {
             #expect(missing.exitCode == 66, "\(missing)")
             let export = try await db.rsoctl(["export", "nope", "--actor", "maria"])
             #expect(export.exitCode == 66 && export.stdout.isEmpty, "\(export)")
+        }
+    }
+
+    @Test("export --excel writes a byte-order mark and CRLF; an exported file, Excel or not, imports back (reference and state ignored)",
+          arguments: Backend.allCases)
+    func exportedFilesImportBack(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            _ = try await Self.withFile(Self.file) { path in try await db.succeed(["import", "avrr", path, "--actor", "amina"]) }
+            _ = try await db.advance("AVRR-2013-000001", "start_counselling", ["--at", "2013-06-15T09:00:00Z"])
+            let plain = try await db.succeed(["export", "avrr", "--actor", "amina"]).stdout
+            let excel = try await db.succeed(["export", "avrr", "--excel", "--actor", "amina"]).stdout
+            #expect(excel.hasPrefix("\u{FEFF}reference,state,"), "\(excel.prefix(40))")
+            #expect(excel.unicodeScalars.filter { $0 == "\n" }.count == excel.components(separatedBy: "\r\n").count - 1,
+                    "every line ends in CRLF")
+            #expect(try Self.records(excel.replacingOccurrences(of: "\u{FEFF}", with: "")) == Self.records(plain))
+            for exported in [plain, excel] {
+                let imported = try await Self.withFile(exported) { path in
+                    try await db.json(["import", "avrr", path, "--again", "--actor", "amina", "--format", "json"])
+                }
+                #expect(imported["imported"] as? Int == 3, "\(imported)")
+            }
+            // The copies start afresh: new references, the initial state; their fields are the originals'.
+            let all = try Self.records(try await db.succeed(["export", "avrr", "--actor", "amina"]).stdout)
+            let header = try #require(all.first)
+            let name = try #require(header.firstIndex(of: "full_name"))
+            #expect(all.dropFirst().filter { $0[name] == "Doe, Jane" }.map { $0[1] } == ["counselling", "registered", "registered"])
+            #expect(Set(all.dropFirst().map { $0[0] }).count == 9, "every case its own reference")
+        }
+    }
+
+    @Test("a semicolon- or tab-separated file is refused once (65), saying how to save it as comma-separated UTF-8",
+          arguments: Backend.allCases)
+    func otherSeparatorsRefusedOnce(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            let files = [("full_name;host_country;category\r\nJane;THA;other\r\n", "separated by semicolons (;), not commas"),
+                         ("\u{FEFF}full_name\thost_country\tcategory\nJane\tTHA\tother\n", "separated by tabs, not commas"),
+                         ("full_name|host_country|category\nJane|THA|other\n", "holds one column that names no field and no comma")]
+            for (text, why) in files {
+                let result = try await Self.withFile(text) { path in try await db.rsoctl(["import", "avrr", path, "--actor", "amina"]) }
+                #expect(result.exitCode == 65, "\(result)")
+                #expect(result.stderr.contains(why), "\(result)")
+                #expect(result.stderr.contains("save as \"CSV UTF-8 (comma delimited)\""), "\(result)")
+                #expect(!result.stderr.contains("no full_name column"), "one problem, not one per column: \(result)")
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ struct SecondmentAccessAndTimerTests {
         #expect(journey.record.dueAt == Date(iso8601: "2026-08-29T00:00:00Z")!)
         try journey.advance("extend", fields: ["planned_end": .string("2026-10-30")])
         #expect(journey.record.dueAt == Date(iso8601: "2026-10-31T00:00:00Z")!)
-        try journey.update(["planned_end": .string("2026-11-30")])
+        try journey.advance("extend", fields: ["planned_end": .string("2026-11-30")])
         #expect(journey.record.dueAt == Date(iso8601: "2026-12-01T00:00:00Z")!)
     }
 

@@ -31,8 +31,8 @@ struct SecondmentGuardTests {
               unmet: "planned_end > planned_start"),
         .init(transition: "approve", state: "nominated", changes: ["planned_end": .string("2026-02-27")],
               unmet: "planned_end > planned_start"),
-        .init(transition: "decline", state: "proposed", unmet: "reason given"),
-        .init(transition: "decline", state: "nominated", reason: " ", unmet: "reason given"),
+        .init(transition: "decline", state: "proposed", unmet: "reason given: pass --reason TEXT"),
+        .init(transition: "decline", state: "nominated", reason: " ", unmet: "reason given: pass --reason TEXT"),
         .init(transition: "start", state: "approved", fields: ready.without("actual_start"), unmet: "actual_start set"),
         .init(transition: "extend", state: "active", unmet: "a new planned_end later than the current one"),
         .init(transition: "extend", state: "active", changes: ["planned_end": .string("2026-08-28")],
@@ -43,7 +43,7 @@ struct SecondmentGuardTests {
         .init(transition: "conclude", state: "active", changes: ["actual_end": .string("2026-03-08")],
               unmet: "actual_end ≥ actual_start"),
         .init(transition: "report", state: "concluded", fields: ready.without("deliverables"), unmet: "deliverables set"),
-        .init(transition: "cancel", state: "approved", unmet: "reason given"),
+        .init(transition: "cancel", state: "approved", unmet: "reason given: pass --reason TEXT"),
     ]
 
     @Test(arguments: refusals)

@@ -2,6 +2,9 @@ import AVRR
 import Foundation
 import JointPeriodOfAction
 import Testing
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
 /// Bulk import and export, end to end on each real store.

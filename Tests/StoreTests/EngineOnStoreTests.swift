@@ -1,6 +1,9 @@
 import AVRR
 import Foundation
 import Testing
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
 /// The engine's guarantees, end to end on each real store, with the AVRR workflow.

@@ -2,6 +2,9 @@ import CRVSAssessment
 import Foundation
 import JointPeriodOfAction
 import Testing
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
 /// Parent cases, unique fields and outcome counters, end to end on each real store.
@@ -33,8 +36,9 @@ struct ModuleFeaturesOnStoreTests {
                               parent: .id(period.id), as: "dewi")
     }
 
-    static func code(_ attempt: () async throws -> Void) async -> WorkflowError.Code? {
-        do { try await attempt(); return nil } catch let error as WorkflowError { return error.code } catch { return nil }
+    /// The refusal's code, or nil when the attempt succeeded; any other error fails the test (it is no refusal).
+    static func code(_ attempt: () async throws -> Void) async throws -> WorkflowError.Code? {
+        do { try await attempt(); return nil } catch let error as WorkflowError { return error.code }
     }
 
     @Test(arguments: Backend.allCases)
@@ -42,10 +46,10 @@ struct ModuleFeaturesOnStoreTests {
         try await Self.withCoordinator(backend) { (engine) async throws in
             let period = try await Self.activePeriod(engine)
             let fields: FieldValues = ["name": .string("Op"), "lead_country": .string("IDN")]
-            #expect(await Self.code { _ = try await engine.open("jpa.operation", fields: fields, as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.open("jpa.operation", fields: fields, as: "dewi") } == .invalidData)
             let other = try await Self.operation(engine, under: period)
-            #expect(await Self.code { _ = try await engine.open("jpa.operation", fields: fields, parent: .id(other.id), as: "dewi") } == .invalidData)
-            #expect(await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string("X")], parent: .id(period.id), as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.open("jpa.operation", fields: fields, parent: .id(other.id), as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string("X")], parent: .id(period.id), as: "dewi") } == .invalidData)
             let children = try await engine.list(CaseQuery(parentID: period.id), as: "dewi")
             #expect(children.map(\.id) == [other.id])
         }
@@ -56,7 +60,7 @@ struct ModuleFeaturesOnStoreTests {
         try await Self.withCoordinator(backend) { (engine) async throws in
             let planned = try await engine.open("jpa.period", fields: ["name": .string("JPA 9")], as: "dewi")
             let early = try await Self.operation(engine, under: planned)
-            #expect(await Self.code { _ = try await engine.advance(.id(early.id), "launch", as: "dewi") } == .guardFailed)
+            #expect(try await Self.code { _ = try await engine.advance(.id(early.id), "launch", as: "dewi") } == .guardFailed)
             let period = try await Self.activePeriod(engine)
             let timely = try await Self.operation(engine, under: period)
             #expect(try await engine.advance(.id(timely.id), "launch", as: "dewi").state == "active")
@@ -66,16 +70,16 @@ struct ModuleFeaturesOnStoreTests {
     @Test(arguments: Backend.allCases)
     func aPeriodNameIsNeverReusedEvenWhenRacing(_ backend: Backend) async throws {
         try await Self.withCoordinator(backend) { (engine) async throws in
-            let results = await withTaskGroup(of: WorkflowError.Code?.self) { group in
+            let results = try await withThrowingTaskGroup(of: WorkflowError.Code?.self) { group in
                 for _ in 0..<10 {
-                    group.addTask { await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string("JPA 4")], as: "dewi") } }
+                    group.addTask { try await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string("JPA 4")], as: "dewi") } }
                 }
-                return await group.reduce(into: [WorkflowError.Code?]()) { $0.append($1) }
+                return try await group.reduce(into: [WorkflowError.Code?]()) { $0.append($1) }
             }
             #expect(results.filter { $0 == nil }.count == 1)
             #expect(results.compactMap { $0 }.allSatisfy { $0 == .invalidData })
-            #expect(await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string(" jpa 4 ")], as: "dewi") } == .invalidData)
-            #expect(await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string("JPA  4")], as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string(" jpa 4 ")], as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.open("jpa.period", fields: ["name": .string("JPA  4")], as: "dewi") } == .invalidData)
             #expect(try await engine.list(CaseQuery(workflow: "jpa.period"), as: "dewi").count == 1)
         }
     }
@@ -84,9 +88,9 @@ struct ModuleFeaturesOnStoreTests {
     func oneOpenAssessmentPerCountryAndTheCountryIsFreedWhenItEnds(_ backend: Backend) async throws {
         try await Self.withCoordinator(backend) { (engine) async throws in
             let first = try await engine.open("crvs", fields: ["country": .string("THA")], as: "dewi")
-            #expect(await Self.code { _ = try await engine.open("crvs", fields: ["country": .string("THA")], as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.open("crvs", fields: ["country": .string("THA")], as: "dewi") } == .invalidData)
             let other = try await engine.open("crvs", fields: ["country": .string("VNM")], as: "dewi")
-            #expect(await Self.code { _ = try await engine.update(.id(other.id), fields: ["country": .string("THA")], as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.update(.id(other.id), fields: ["country": .string("THA")], as: "dewi") } == .invalidData)
             _ = try await engine.update(.id(other.id), fields: ["country": .string("PAK")], as: "dewi")
             _ = try await engine.open("crvs", fields: ["country": .string("VNM")], as: "dewi")
             _ = try await engine.advance(.id(first.id), "withdraw", reason: "government request", as: "maria")
@@ -99,14 +103,14 @@ struct ModuleFeaturesOnStoreTests {
         try await Self.withCoordinator(backend) { (engine) async throws in
             let period = try await Self.activePeriod(engine)
             let op = try await Self.operation(engine, under: period)
-            #expect(await Self.code { _ = try await engine.record(.id(op.id), outcome: "arrests", count: 2, as: "dewi") } == .notAllowed)
+            #expect(try await Self.code { _ = try await engine.record(.id(op.id), outcome: "arrests", count: 2, as: "dewi") } == .notAllowed)
             _ = try await engine.advance(.id(op.id), "launch", as: "dewi")
-            #expect(await Self.code { _ = try await engine.advance(.id(op.id), "refer_for_prosecution", as: "dewi") } == .guardFailed)
+            #expect(try await Self.code { _ = try await engine.advance(.id(op.id), "refer_for_prosecution", as: "dewi") } == .guardFailed)
             _ = try await engine.record(.id(op.id), outcome: "arrests", count: 4, as: "dewi")
-            #expect(await Self.code { _ = try await engine.record(.id(op.id), outcome: "arrests", count: -1, as: "dewi") } == .invalidData)
-            #expect(await Self.code { _ = try await engine.record(.id(op.id), outcome: "arrests", count: -5, reason: "typo", as: "dewi") } == .invalidData)
-            #expect(await Self.code { _ = try await engine.record(.id(op.id), outcome: "names", count: 1, as: "dewi") } == .invalidData)
-            #expect(await Self.code { _ = try await engine.record(.id(op.id), outcome: "arrests", count: 1, as: "maria") } == .forbidden)
+            #expect(try await Self.code { _ = try await engine.record(.id(op.id), outcome: "arrests", count: -1, as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.record(.id(op.id), outcome: "arrests", count: -5, reason: "typo", as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.record(.id(op.id), outcome: "names", count: 1, as: "dewi") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.record(.id(op.id), outcome: "arrests", count: 1, as: "maria") } == .forbidden)
             let corrected = try await engine.record(.id(op.id), outcome: "arrests", count: -1, reason: "double count", as: "dewi")
             #expect(corrected.outcomes["arrests"] == 3)
             #expect(try await engine.advance(.id(op.id), "refer_for_prosecution", as: "dewi").state == "judicial")
@@ -134,7 +138,7 @@ struct ModuleFeaturesOnStoreTests {
             #expect(report.totals["arrests"] == 9 && report.totals["convictions"] == 3 && report.totals["prosecutions"] == 0)
             #expect(report.by?["IDN"]?["arrests"] == 7 && report.by?["THA"]?["arrests"] == 2)
             #expect(try await engine.outcomeTotals("jpa.operation", as: "maria").totals["arrests"] == 109)
-            #expect(await Self.code { _ = try await engine.outcomeTotals("jpa.operation", parent: .id(noise.id), as: "maria") } == .invalidData)
+            #expect(try await Self.code { _ = try await engine.outcomeTotals("jpa.operation", parent: .id(noise.id), as: "maria") } == .invalidData)
         }
     }
 }

@@ -1,6 +1,9 @@
 import AVRR
 import Foundation
 import Testing
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
 /// An engine decides a change on the case as it last wrote it, without reading first. When another process moved the

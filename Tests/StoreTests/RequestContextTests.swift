@@ -1,32 +1,15 @@
 import Foundation
 import JointPeriodOfAction
 import Testing
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
-/// The reads before a decision, fetched together, answer exactly what the reads one at a time answer.
+/// The reads before a decision, fetched together, answer exactly what was written: the user, an earlier keyed
+/// request, the case, its parent's state and who last made each transition.
 @Suite("A request's context on a real store")
 struct RequestContextTests {
-    /// The same questions asked one read at a time, as the embedded store asks them.
-    static func oneAtATime(_ store: any CaseStore, _ query: ContextQuery) async throws -> RequestContext {
-        let record = try await query.locator.asyncMap { try await store.findCase($0) } ?? nil
-        return RequestContext(
-            user: try await store.user(named: query.actor),
-            earlier: try await query.idempotencyKey.asyncMap { try await store.idempotentRequest(key: $0) } ?? nil,
-            record: record,
-            parentState: try await record?.parentID.asyncMap { try await store.findCase(.id($0))?.state } ?? nil,
-            latestActors: try await record.asyncMap { try await store.latestActors(of: $0.id) } ?? [:])
-    }
-
-    static func expectSame(_ store: any CaseStore, _ query: ContextQuery) async throws {
-        let together = try await store.context(query)
-        let apart = try await oneAtATime(store, query)
-        #expect(together.user == apart.user)
-        #expect(together.earlier == apart.earlier)
-        #expect(together.record == apart.record)
-        #expect(together.parentState == apart.parentState)
-        #expect(together.latestActors == apart.latestActors)
-    }
-
     @Test(arguments: Backend.allCases)
     func theContextEqualsTheReadsOneAtATime(_ backend: Backend) async throws {
         try await backend.withFreshStore { (store, _) async throws in
@@ -41,27 +24,38 @@ struct RequestContextTests {
             let operation = try await engine.open(
                 "jpa.operation", fields: ["name": .string("Op"), "lead_country": .string("IDN")], parent: .id(period.id), as: "dewi")
 
-            let found = try await store.context(ContextQuery(
+            let started = try await engine.find(.id(period.id))
+
+            // Each question answered by what was written, never by another read of the store.
+            let operationContext = try await store.context(ContextQuery(
                 actor: "dewi", idempotencyKey: "open-jpa-3", locator: .reference(operation.reference)))
-            #expect(found.user?.roles == [.coordinator])
-            #expect(found.earlier?.caseID == period.id)
-            #expect(found.record?.id == operation.id)
-            #expect(found.parentState == "active")
+            #expect(operationContext.user?.name == "dewi" && operationContext.user?.roles == [.coordinator])
+            #expect(operationContext.earlier?.caseID == period.id)
+            #expect(operationContext.earlier?.requestHash.isEmpty == false)
+            #expect(operationContext.record == operation)
+            #expect(operationContext.parentState == "active")
+            #expect(operationContext.latestActors == [:])
 
-            let start = try await store.context(ContextQuery(actor: "dewi", locator: .id(period.id)))
-            #expect(start.latestActors == ["start": "dewi"])
+            let periodContext = try await store.context(ContextQuery(actor: "dewi", locator: .id(period.id)))
+            #expect(periodContext.user?.name == "dewi")
+            #expect(periodContext.earlier == nil)
+            #expect(periodContext.record == started)
+            #expect(periodContext.parentState == nil, "a period has no parent")
+            #expect(periodContext.latestActors == ["start": "dewi"])
 
-            for query in [
-                ContextQuery(actor: "dewi", idempotencyKey: "open-jpa-3", locator: .reference(operation.reference)),
-                ContextQuery(actor: "dewi", locator: .id(period.id)),
-                ContextQuery(actor: "nobody", idempotencyKey: "unused", locator: .reference("JPA-2026-999999")),
-                ContextQuery(actor: "root", locator: .id(UUID())),
-                ContextQuery(actor: "root"),
-            ] {
-                try await Self.expectSame(store, query)
-            }
-            let nothing = try await store.context(ContextQuery(actor: "nobody", idempotencyKey: "unused", locator: .id(UUID())))
-            #expect(nothing.user == nil && nothing.earlier == nil && nothing.record == nil && nothing.parentState == nil)
+            let byLowerCaseID = try await store.context(ContextQuery(actor: "dewi", locator: CaseLocator(period.id.uuidString.lowercased())))
+            #expect(byLowerCaseID.record?.id == period.id)
+
+            let strangers = try await store.context(ContextQuery(
+                actor: "nobody", idempotencyKey: "unused", locator: .reference("JPA-2026-999999")))
+            #expect(strangers.user == nil && strangers.earlier == nil && strangers.record == nil)
+            #expect(strangers.parentState == nil && strangers.latestActors == [:])
+
+            let noCase = try await store.context(ContextQuery(actor: "root", locator: .id(UUID())))
+            #expect(noCase.user?.roles == [.admin] && noCase.record == nil && noCase.latestActors == [:])
+
+            let userOnly = try await store.context(ContextQuery(actor: "root"))
+            #expect(userOnly.user?.name == "root" && userOnly.earlier == nil && userOnly.record == nil && userOnly.parentState == nil)
         }
     }
 }

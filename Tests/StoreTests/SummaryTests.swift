@@ -2,6 +2,10 @@ import AVRR
 import Foundation
 import PostgresNIO
 import Testing
+import WorkflowTestSupport
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
 /// PostgreSQL answers stage counts and durations from summaries and time-to-state from the stay that first reached it (month snapshots, stays per day of duration) plus what
@@ -13,14 +17,20 @@ struct SummaryTests {
         "full_name": .string("X"), "host_country": .string("THA"), "category": .string("irregular_migrant"),
         "consent_signed_on": .string("2024-01-01"), "destination_country": .string("LKA"), "travel_document": .string("valid"),
     ]
-    static let moving: FieldValues = [
-        "departure_date": .string("2024-06-01"), "arrival_date": .string("2024-06-02"), "exit_clearance": .string("granted"),
-        "reintegration_plan": .string("plan"),
+    /// What each AVRR transition that needs fields sets on the way (a transition sets only what it may).
+    static let moving: [String: FieldValues] = [
+        "arrange_travel": ["departure_date": .string("2024-06-01"), "exit_clearance": .string("granted")],
+        "confirm_return": ["arrival_date": .string("2024-06-02")],
+        "start_reintegration": ["reintegration_plan": .string("plan")],
     ]
 
-    /// Opens cases and moves them at random, at `times` (nil: now), oldest first.
-    static func churn(_ engine: Engine, _ cases: inout [UUID], times: [Date?]) async throws {
-        var random = SystemRandomNumberGenerator()
+    /// Opens cases and moves them at random (seeded: every run makes the same moves), at `times` (nil: now), oldest first.
+    /// Returns how many moves landed; a move may only fail on an unmet guard, and most must land.
+    @discardableResult
+    static func churn(_ engine: Engine, _ cases: inout [UUID], times: [Date?], seed: UInt64 = 9,
+                      sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int {
+        var random = SeededRandom(seed: seed)
+        var tried = 0, moved = 0
         for (step, time) in times.enumerated() {
             if cases.count < 6 || step % 7 == 0 {
                 cases.append(try await engine.open("avrr", fields: opening, as: "amina", at: time).id)
@@ -30,8 +40,16 @@ struct SummaryTests {
             let current = try await engine.find(.id(id))
             guard let transition = AVRR.workflow.transitions(from: current.state).randomElement(using: &random) else { continue }
             let actor = transition.roles.contains(.approver) ? "chen" : "amina"
-            _ = try? await engine.advance(.id(id), transition.name, fields: moving, reason: "randomised", as: actor, at: time)
+            tried += 1
+            do {
+                _ = try await engine.advance(.id(id), transition.name, fields: moving[transition.name] ?? [:], reason: "randomised", as: actor, at: time)
+                moved += 1
+            } catch let refusal as WorkflowError where refusal.code == .guardFailed {
+                continue
+            }
         }
+        #expect(moved * 2 >= tried, "only \(moved) of \(tried) random moves landed", sourceLocation: sourceLocation)
+        return moved
     }
 
     /// Every stay of every case, from the projection (itself checked against the history elsewhere).
@@ -98,7 +116,7 @@ struct SummaryTests {
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await engine.addUser("chen", roles: [.approver], as: "root")
-            var random = SystemRandomNumberGenerator()
+            var random = SeededRandom(seed: 2024)
             // Months of history, back-dated: every write of it is older than the summary could be.
             var clock = Date().addingTimeInterval(-400 * 86_400)
             var times: [Date?] = []

@@ -3,6 +3,9 @@ import Logging
 import PostgresNIO
 import SQLiteNIO
 import Testing
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
 /// The backends every conformance test runs against.
@@ -64,17 +67,52 @@ enum TestPostgres {
         return try PostgresLocation(url: url)
     }
 
+    /// Runs one statement on a connection of its own. A failure says what the server or the socket said: this is the
+    /// test's throwaway server, holding no personal data, and "PSQLError" alone cannot be diagnosed from a CI log.
     static func execute(_ sql: String, on location: PostgresLocation) async throws {
-        let connection = try await PostgresConnection.connect(
-            configuration: location.connectionConfiguration, id: 1, logger: Logger(label: "rso.test"))
-        do {
+        try await onOwnConnection(sql, at: location) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "rso.test"))
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
         }
     }
+
+    /// The integer the one-row, one-column `sql` answers, on a connection of its own.
+    static func integer(_ sql: String, on location: PostgresLocation) async throws -> Int {
+        try await onOwnConnection(sql, at: location) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "rso.test")).decode(Int.self).all()[0]
+        }
+    }
+
+    private static func onOwnConnection<Answer: Sendable>(
+        _ sql: String, at location: PostgresLocation, _ body: (PostgresConnection) async throws -> Answer
+    ) async throws -> Answer {
+        // Not the store's session settings: a fixture's CREATE DATABASE must not fail on the 5 s lock_timeout meant
+        // for a caseworker's write while two cores are busy with every other test.
+        var configuration = location.connectionConfiguration
+        configuration.options.additionalStartupParameters = []
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "rso.test"))
+        } catch {
+            throw TestSQLError(sql: sql, stage: "connecting", error: error)
+        }
+        do {
+            let answer = try await body(connection)
+            try await connection.close()
+            return answer
+        } catch {
+            try? await connection.close()
+            throw TestSQLError(sql: sql, stage: "running", error: error)
+        }
+    }
+}
+
+/// A statement a test ran straight on PostgreSQL failed: the statement and the driver's full account of why.
+struct TestSQLError: Error, CustomStringConvertible {
+    let sql: String
+    let stage: String
+    let error: any Error
+
+    var description: String { "\(stage) `\(sql.prefix(200))`: \(String(reflecting: error))" }
 }
 
 /// Builders for records the tests write.

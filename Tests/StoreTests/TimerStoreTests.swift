@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
 /// Claiming due cases: leases that keep parallel timer runs from doing the same work.

@@ -2,6 +2,9 @@ import AVRR
 import Foundation
 import JointPeriodOfAction
 import Testing
+@testable import PostgresBackend
+@testable import SQLiteBackend
+import StoreSelection
 @testable import WorkflowEngine
 
 /// `runTimers` end to end on each real store: what fires, once, as `system`, and what is only overdue.
@@ -67,11 +70,11 @@ struct TimersOnStoreTests {
             let deadline = Self.now.addingTimeInterval(365 * Self.day)
             #expect(cases.allSatisfy { $0.dueAt == deadline })
 
-            let early = try await engine.runTimers(now: deadline.addingTimeInterval(-1))
+            let early = try await engine.runTimersWhenItIs(deadline.addingTimeInterval(-1))
             #expect(early.fired.isEmpty && early.overdue.isEmpty && early.skipped.isEmpty)
 
             let runs = try await withThrowingTaskGroup(of: TimerRun.self) { group in
-                for _ in 0..<5 { group.addTask { try await engine.runTimers(now: deadline.addingTimeInterval(3 * Self.day)) } }
+                for _ in 0..<5 { group.addTask { try await engine.runTimersWhenItIs(deadline.addingTimeInterval(3 * Self.day)) } }
                 return try await group.reduce(into: [TimerRun]()) { $0.append($1) }
             }
             let fired = runs.flatMap(\.fired)
@@ -87,7 +90,7 @@ struct TimersOnStoreTests {
                 // Recorded when the year was up, not three days later when the runner got to it.
                 #expect(closes.first?.at == deadline)
             }
-            let again = try await engine.runTimers(now: deadline.addingTimeInterval(4 * Self.day))
+            let again = try await engine.runTimersWhenItIs(deadline.addingTimeInterval(4 * Self.day))
             #expect(again.fired.isEmpty)
         }
     }
@@ -110,10 +113,10 @@ struct TimersOnStoreTests {
             #expect(ending.dueAt == midnight)
 
             // The period runs to the end of its last day.
-            let lastDay = try await engine.runTimers(now: midnight.addingTimeInterval(-1))
+            let lastDay = try await engine.runTimersWhenItIs(midnight.addingTimeInterval(-1))
             #expect(lastDay.fired.isEmpty && lastDay.overdue.isEmpty)
 
-            let run = try await engine.runTimers(now: Date(iso8601: "2026-08-05T12:00:00Z")!)
+            let run = try await engine.runTimersWhenItIs(Date(iso8601: "2026-08-05T12:00:00Z")!)
             #expect(run.fired.map(\.record.id) == [ending.id])
             #expect(run.fired.first?.transition == "conclude" && run.fired.first?.record.state == "concluded")
             #expect(run.overdue.isEmpty && run.skipped.isEmpty)
@@ -131,7 +134,7 @@ struct TimersOnStoreTests {
             let waiting = try await engine.advance(.id(opened.id), "wait", as: "dewi")
             let before = try await engine.history(.id(waiting.id), as: "dewi").1
 
-            let run = try await engine.runTimers(now: Self.now.addingTimeInterval(11 * Self.day))
+            let run = try await engine.runTimersWhenItIs(Self.now.addingTimeInterval(11 * Self.day))
             #expect(run.fired.isEmpty && run.skipped.isEmpty)
             #expect(run.overdue.map(\.record.id) == [waiting.id])
             #expect(run.overdue.first?.unmetGuards == ["note set"])
@@ -143,7 +146,7 @@ struct TimersOnStoreTests {
 
             // Once the guard holds, the next run fires it at once: the refused run's claim did not linger.
             _ = try await engine.update(.id(waiting.id), fields: ["note": .string("checked")], as: "dewi")
-            let retry = try await engine.runTimers(now: Self.now.addingTimeInterval(11 * Self.day))
+            let retry = try await engine.runTimersWhenItIs(Self.now.addingTimeInterval(11 * Self.day))
             #expect(retry.fired.map(\.record.id) == [waiting.id])
             #expect(retry.overdue.isEmpty)
         }
@@ -169,7 +172,7 @@ struct TimersOnStoreTests {
             #expect(approved.dueAt == Date(iso8601: "2026-04-10T10:00:00Z")!)
 
             // 2026-03-27T18:30Z is 3 days 4 hours after 03-24T14:30Z; the approved case is not due yet.
-            let first = try await engine.runTimers(now: Date(iso8601: "2026-03-27T18:30:00Z")!)
+            let first = try await engine.runTimersWhenItIs(Date(iso8601: "2026-03-27T18:30:00Z")!)
             #expect(first.fired.isEmpty)
             #expect(first.overdue.map(\.record.id) == [awaiting.id])
             #expect(first.overdue.first?.lateBy == 3 * Self.day + 4 * 3600)
@@ -177,7 +180,7 @@ struct TimersOnStoreTests {
 
             // 2026-04-12T10:00Z: awaiting is 19 days less 4h30m late (18d 19h 30m), approved exactly 2 days.
             let later = Date(iso8601: "2026-04-12T10:00:00Z")!
-            let second = try await engine.runTimers(now: later)
+            let second = try await engine.runTimersWhenItIs(later)
             #expect(second.fired.isEmpty)
             #expect(second.overdue.map(\.record.id) == [awaiting.id, approved.id])
             #expect(second.overdue.map(\.lateBy) == [1_625_400, 172_800])
@@ -187,5 +190,12 @@ struct TimersOnStoreTests {
             #expect(try await engine.find(.id(approved.id)) == approved)
             #expect(try await engine.list(CaseQuery(overdueAt: later), as: "amina").count == 2)
         }
+    }
+}
+
+extension Engine {
+    /// A timer run at `now` by an engine whose clock says it is `now`: a run never measures deadlines ahead of its clock.
+    func runTimersWhenItIs(_ now: Date) async throws -> TimerRun {
+        try await Engine(registry: registry, store: store, clock: FixedClock(now)).runTimers(now: now)
     }
 }

@@ -194,4 +194,97 @@ struct DefinitionValidationTests {
         #expect(error?.code == .notFound)
         #expect(error?.message.contains("known workflows: sample") == true)
     }
+
+    // MARK: - What registration refuses since issue 9
+
+    struct Module: WorkflowModule {
+        let name = "m"
+        let workflows: [WorkflowDefinition]
+    }
+
+    /// A sample workflow under another id, reference prefix and parent.
+    static func workflow(
+        id: String, prefix: String, parent: String? = nil, transitions: [TransitionDefinition] = Sample.transitions
+    ) -> WorkflowDefinition {
+        WorkflowDefinition(id: id, referencePrefix: prefix, title: id, states: Sample.states, transitions: transitions,
+                           fields: Sample.fields + [FieldDefinition("colour", .enumeration(["red", "green"])),
+                                                    FieldDefinition("tags", .list(.enumeration(["urgent", "late"]))),
+                                                    FieldDefinition("signed", .bool)],
+                           parentWorkflow: parent)
+    }
+
+    @Test func aGuardNamingAValueItsFieldCannotHoldIsNamed() {
+        let workflow = Self.workflow(id: "sample", prefix: "SMP", transitions: Sample.transitions + [
+            TransitionDefinition("paint", from: ["review"], to: .state("done"), roles: [.caseworker], guards: [
+                .oneOf("colour", ["red", "blue"]),
+                .implies(.contains("tags", ["urgnet"]), .oneOf("signed", ["yes"])),
+                .compare("colour", .notEqual, .value(.string("purple"))),
+                .oneOf("title", ["anything"]),  // free text: any value may be named
+            ]),
+        ])
+        #expect(Sample.problems(of: workflow) == [
+            "transition paint: guard 'colour red or blue' names blue, which is not a value of colour (values: red, green)",
+            "transition paint: guard 'tags has urgnet ⇒ signed = yes' names urgnet, which is not a value of tags (values: urgent, late)",
+            "transition paint: guard 'tags has urgnet ⇒ signed = yes' names yes, which is not a value of signed (values: true, false)",
+            "transition paint: guard 'colour ≠ purple' names purple, which is not a value of colour (values: red, green)",
+        ])
+    }
+
+    @Test func aParentStateTheParentWorkflowLacksIsRefusedAtRegistration() throws {
+        let parent = Self.workflow(id: "sample", prefix: "SMP")
+        let launch = { (states: [String]) in
+            TransitionDefinition("launch", from: ["draft"], to: .state("review"), roles: [.caseworker], guards: [.parentIn(states)])
+        }
+        let child = Self.workflow(id: "child", prefix: "CHD", parent: "sample", transitions: Sample.transitions + [launch(["review", "running"])])
+        try child.validate()  // on its own it cannot know its parent's states
+        let error = #expect(throws: DefinitionError.self) {
+            try WorkflowRegistry(modules: [Module(workflows: [parent, child])])
+        }
+        #expect(error?.workflow == "child")
+        #expect(error?.problems == [
+            "transition launch: guard 'parent review or running' names running, which is not a state of the parent workflow sample (states: draft, review, done)",
+        ])
+        let sound = Self.workflow(id: "child", prefix: "CHD", parent: "sample", transitions: Sample.transitions + [launch(["review"])])
+        _ = try WorkflowRegistry(modules: [Module(workflows: [parent, sound])])
+    }
+
+    @Test func twoWorkflowsSharingAReferencePrefixAreRefusedNamingBoth() throws {
+        for prefix in ["SMP", "smp"] {
+            let error = #expect(throws: DefinitionError.self) {
+                try WorkflowRegistry(modules: [
+                    Module(workflows: [Self.workflow(id: "sample", prefix: "SMP")]),
+                    Module(workflows: [Self.workflow(id: "other", prefix: prefix)]),
+                ])
+            }
+            #expect(error?.workflow == "other")
+            #expect(error?.problems == ["reference prefix \(prefix) is already used by workflow sample: each workflow needs its own"])
+        }
+        // A prefix that merely starts another (JPA, JPAOP) is a different prefix: references keep them apart.
+        _ = try WorkflowRegistry(modules: [Module(workflows: [Self.workflow(id: "sample", prefix: "SMP"), Self.workflow(id: "other", prefix: "SMPX")])])
+    }
+
+    @Test func updateRulesNamingUndeclaredOrTerminalStatesOrNoRoleAreNamed() {
+        let workflow = Sample.workflow(fields: [
+            FieldDefinition("title", .string, updatableIn: ["draft", "limbo", "done"]),
+            FieldDefinition("pages", .int, updatableBy: []),
+            FieldDefinition("due_on", .date, updatableBy: [.system]),
+        ])
+        #expect(Sample.problems(of: workflow) == [
+            "field title is updatable in undeclared state limbo",
+            "field title is updatable in terminal state done, where nothing changes",
+            "field pages must name at least one role that updates it, and not system",
+            "field due_on must name at least one role that updates it, and not system",
+        ])
+    }
+
+    @Test func anInvariantOnAnUndeclaredFieldIsNamed() {
+        let workflow = WorkflowDefinition(
+            id: "sample", referencePrefix: "SMP", title: "Sample", states: Sample.states, transitions: Sample.transitions,
+            fields: Sample.fields, timers: Sample.timers,
+            invariants: [.compare("due_on", .greaterOrEqual, .field("starts_on")), .reasonGiven])
+        #expect(Sample.problems(of: workflow) == [
+            "invariant 'due_on ≥ starts_on' refers to undeclared field starts_on",
+            "invariant 'reason given' reads no field: invariants are conditions on a case's fields",
+        ])
+    }
 }

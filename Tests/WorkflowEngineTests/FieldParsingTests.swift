@@ -35,15 +35,16 @@ struct FieldParsingTests {
 
     @Test func datesAreWrittenWithFourDigitYearsAndTwoDigitMonthsAndDays() {
         #expect(value(.date, " 2026-07-04\t").map { "\($0)" } == value(.date, "2026-07-04").map { "\($0)" })
-        #expect(SimpleDate("0999-01-02")?.description == "0999-01-02")
+        #expect(SimpleDate.unbounded("0999-01-02")?.description == "0999-01-02")
+        #expect(SimpleDate("0999-01-02") == nil)
         #expect(SimpleDate("2026-12-31")?.description == "2026-12-31")
     }
 
     @Test func intsAreWholeNumbersAboveTheirMinimum() {
         #expect(value(.int, "42") == .int(42))
         #expect(value(.int, "-3") == .int(-3))
-        #expect(problem(.int, "4.2") == "'4.2' is not a whole number")
-        #expect(problem(.int, "four") == "'four' is not a whole number")
+        #expect(problem(.int, "4.2") == "'4.2' is not a whole number from -999999999999999 to 999999999999999")
+        #expect(problem(.int, "four") == "'four' is not a whole number from -999999999999999 to 999999999999999")
         #expect(problem(.int, "-1", minimum: 0) == "must be ≥ 0")
         #expect(value(.int, "0", minimum: 0) == .int(0))
     }
@@ -112,11 +113,11 @@ struct FieldParsingTests {
 
     @Test func jsonMustBeWellFormed() {
         #expect(value(.json, #"{"births": {"refugees": "partial"}}"#) == .object(["births": .object(["refugees": .string("partial")])]))
-        #expect(problem(.json, "{births: partial") == "is not valid JSON")
+        #expect(problem(.json, "{births: partial")?.hasPrefix("is not valid JSON: a member name was expected") == true)
     }
 
     @Test func aWrongTypedValueNamesWhatWouldBeAccepted() {
-        #expect(throws: FieldProblem(field: "n", problem: "'x' is not a whole number")) {
+        #expect(throws: FieldProblem(field: "n", problem: "'x' is not a whole number from -999999999999999 to 999999999999999")) {
             try FieldDefinition("n", .int).validate(.string("x")).get()
         }
         #expect(throws: FieldProblem(field: "n", problem: "must be a whole number")) {

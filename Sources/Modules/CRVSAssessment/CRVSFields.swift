@@ -12,25 +12,31 @@ extension CRVS {
     /// What a cell of the `access` matrix may say, in report order.
     public static let accessLevels = ["full", "partial", "none", "unknown"]
 
-    /// The field schema, in the order of MODULES.md (also the order `workflow show` lists them).
+    /// Each field a guard checks changes until the transition that checks it (the scope may still be refined while
+    /// data is collected; the access matrix is filled in then). The assessment is government-led and run by the
+    /// coordinator: a manager only withdraws it, so only coordinators update fields.
     static let fields: [FieldDefinition] = [
-        FieldDefinition("country", .country, requiredAtOpen: true, unique: .whileOpen,
-                        summary: "one open assessment per country"),
-        FieldDefinition("lead_agency", .string),
-        FieldDefinition("government_focal_point", .string, .personal),
-        FieldDefinition("partners", .text),
-        FieldDefinition("population_groups", .list(.enumeration(populationGroups))),
-        FieldDefinition("vital_events", .list(.enumeration(vitalEvents))),
-        FieldDefinition("toolkit_version", .string, summary: "e.g. 3.0"),
-        FieldDefinition("access", .json,
+        FieldDefinition("country", .country, requiredAtOpen: true, unique: .whileOpen, updatableIn: ["requested"],
+                        updatableBy: [.coordinator], summary: "one open assessment per country"),
+        FieldDefinition("lead_agency", .string, updatableIn: ["requested"], updatableBy: [.coordinator]),
+        FieldDefinition("government_focal_point", .string, .personal, updatableIn: ["requested", "inception"],
+                        updatableBy: [.coordinator]),
+        FieldDefinition("partners", .text, updatableBy: [.coordinator]),
+        FieldDefinition("population_groups", .list(.enumeration(populationGroups)),
+                        updatableIn: ["requested", "inception", "data_collection"], updatableBy: [.coordinator]),
+        FieldDefinition("vital_events", .list(.enumeration(vitalEvents)),
+                        updatableIn: ["requested", "inception", "data_collection"], updatableBy: [.coordinator]),
+        FieldDefinition("toolkit_version", .string, updatableIn: ["requested", "inception"], updatableBy: [.coordinator],
+                        summary: "e.g. 3.0"),
+        FieldDefinition("access", .json, updatableIn: ["data_collection"], updatableBy: [.coordinator],
                         summary: #"for each chosen population group, for each chosen vital event: full, partial, none or unknown, e.g. {"refugees": {"birth": "partial"}}"#,
                         check: accessProblems),
-        FieldDefinition("key_findings", .text),
-        FieldDefinition("recommendations", .text),
-        FieldDefinition("endorsed_on", .date),
-        FieldDefinition("endorsed_by", .string),
-        FieldDefinition("report_reference", .string),
-        FieldDefinition("action_plan", .text),
+        FieldDefinition("key_findings", .text, updatableIn: ["analysis"], updatableBy: [.coordinator]),
+        FieldDefinition("recommendations", .text, updatableIn: ["analysis"], updatableBy: [.coordinator]),
+        FieldDefinition("endorsed_on", .date, updatableIn: ["validation"], updatableBy: [.coordinator]),
+        FieldDefinition("endorsed_by", .string, updatableIn: ["validation"], updatableBy: [.coordinator]),
+        FieldDefinition("report_reference", .string, updatableIn: ["endorsed"], updatableBy: [.coordinator]),
+        FieldDefinition("action_plan", .text, updatableIn: ["published", "follow_up"], updatableBy: [.coordinator]),
     ]
 
     /// The chosen values of a list field, in the order given.

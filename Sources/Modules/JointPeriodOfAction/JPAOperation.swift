@@ -24,11 +24,13 @@ extension JPA {
     /// Values of `target`.
     static let targets = ["people_smuggling", "trafficking_in_persons", "online_child_sexual_exploitation", "mixed"]
 
+    /// Who leads an operation is settled before it is launched; countries and target may still change while it runs;
+    /// the summary is written until it ends.
     static let operationFields: [FieldDefinition] = [
-        FieldDefinition("name", .string, requiredAtOpen: true),
-        FieldDefinition("lead_country", .country, requiredAtOpen: true),
-        FieldDefinition("participating_countries", .list(.country)),
-        FieldDefinition("target", .enumeration(targets)),
+        FieldDefinition("name", .string, requiredAtOpen: true, updatableIn: ["planned"]),
+        FieldDefinition("lead_country", .country, requiredAtOpen: true, updatableIn: ["planned"]),
+        FieldDefinition("participating_countries", .list(.country), updatableIn: ["planned", "active"]),
+        FieldDefinition("target", .enumeration(targets), updatableIn: ["planned", "active"]),
         FieldDefinition("summary", .text),
     ]
 

@@ -9,15 +9,21 @@ extension JPA {
         states: periodStates,
         transitions: periodTransitions,
         fields: periodFields,
-        timers: periodTimers
+        timers: periodTimers,
+        // Whichever way the dates change (open, update, start, extend), the period never ends before it starts.
+        invariants: [.compare("ends_on", .greaterOrEqual, .field("starts_on"))]
     )
 
+    /// The dates are agreed while the period is planned (the `start` guards check them); once it runs, only
+    /// `extend` moves its end, later and with a reason.
     static let periodFields: [FieldDefinition] = [
-        FieldDefinition("name", .string, requiredAtOpen: true, unique: .always, summary: "e.g. JPA 3; never reused"),
-        FieldDefinition("starts_on", .date),
-        FieldDefinition("ends_on", .date, summary: "≥ starts_on"),
-        FieldDefinition("participating_countries", .list(.country)),
-        FieldDefinition("report_summary", .text),
+        FieldDefinition("name", .string, requiredAtOpen: true, unique: .always, updatableIn: ["planned"],
+                        summary: "e.g. JPA 3; never reused"),
+        FieldDefinition("starts_on", .date, updatableIn: ["planned"]),
+        FieldDefinition("ends_on", .date, updatableIn: ["planned"], summary: "≥ starts_on"),
+        // Countries may still join while the period runs.
+        FieldDefinition("participating_countries", .list(.country), updatableIn: ["planned", "active"]),
+        FieldDefinition("report_summary", .text, updatableIn: ["concluded"]),
     ]
 
     // Definition order is the order of metrics output: keep it as MODULES.md lists it.

@@ -17,19 +17,24 @@ public enum Secondments {
         timers: timers
     )
 
+    /// Each field a guard checks changes until that transition: the officer until nomination, the plan until the
+    /// manager approves it, the actual dates while they happen. A longer placement goes through `extend` (manager).
+    /// The coordinator prepares the plan the manager approves; either may correct it until then.
+    static let planners: [Role] = [.coordinator, .manager]
+
     static let fields: [FieldDefinition] = [
-        FieldDefinition("seconding_party", .string, requiredAtOpen: true,
+        FieldDefinition("seconding_party", .string, requiredAtOpen: true, updatableIn: ["proposed", "nominated"],
                         summary: "a country code or an organisation such as UNHCR, UNODC"),
-        FieldDefinition("officer_name", .string, .personal),
-        FieldDefinition("officer_position", .string),
+        FieldDefinition("officer_name", .string, .personal, updatableIn: ["proposed"]),
+        FieldDefinition("officer_position", .string, updatableIn: ["proposed"]),
         FieldDefinition("funded_by", .string, summary: "may differ from the seconding party"),
-        FieldDefinition("project", .text),
-        FieldDefinition("planned_start", .date),
-        FieldDefinition("planned_end", .date),
-        FieldDefinition("actual_start", .date),
-        FieldDefinition("actual_end", .date),
-        FieldDefinition("deliverables", .text),
-        FieldDefinition("evaluation", .text),
+        FieldDefinition("project", .text, updatableIn: ["proposed", "nominated"], updatableBy: planners),
+        FieldDefinition("planned_start", .date, updatableIn: ["proposed", "nominated"], updatableBy: planners),
+        FieldDefinition("planned_end", .date, updatableIn: ["proposed", "nominated"], updatableBy: planners),
+        FieldDefinition("actual_start", .date, updatableIn: ["approved"]),
+        FieldDefinition("actual_end", .date, updatableIn: ["active"]),
+        FieldDefinition("deliverables", .text, updatableIn: ["active", "concluded"]),
+        FieldDefinition("evaluation", .text, updatableIn: ["active", "concluded"]),
     ]
 
     // Definition order is the order of metrics output: keep it as MODULES.md lists it.

@@ -22,6 +22,7 @@ extension WorkflowDefinition {
         problems += transitionProblems()
         problems += reachabilityProblems()
         problems += timerProblems()
+        problems += fieldRuleProblems()
         for state in outcomes?.states ?? [] where self.state(state) == nil {
             problems.append("outcomes are recordable in undeclared state \(state)")
         }
@@ -56,9 +57,38 @@ extension WorkflowDefinition {
                 for name in condition.outcomes where !(outcomes?.names.contains(name) ?? false) {
                     problems.append("\(culprit): guard '\(condition.name)' refers to undeclared outcome \(name)")
                 }
+                for (field, values) in condition.expectedValues {
+                    guard let accepted = self.field(field)?.type.listedValues else { continue }
+                    for value in values where !accepted.contains(value) {
+                        problems.append("\(culprit): guard '\(condition.name)' names \(value), which is not a value of \(field) (values: \(accepted.joined(separator: ", ")))")
+                    }
+                }
                 if condition.readsParent && parentWorkflow == nil {
                     problems.append("\(culprit): guard '\(condition.name)' reads a parent, but the workflow declares none")
                 }
+            }
+        }
+        return problems
+    }
+
+    /// Where fields may be updated, and the invariants every change must keep.
+    private func fieldRuleProblems() -> [String] {
+        var problems: [String] = []
+        for field in fields {
+            for name in field.updatableIn ?? [] {
+                if state(name) == nil { problems.append("field \(field.name) is updatable in undeclared state \(name)") }
+                if state(name)?.kind == .terminal { problems.append("field \(field.name) is updatable in terminal state \(name), where nothing changes") }
+            }
+            if field.updatableBy?.contains(.system) == true || field.updatableBy?.isEmpty == true {
+                problems.append("field \(field.name) must name at least one role that updates it, and not system")
+            }
+        }
+        for invariant in invariants {
+            for name in invariant.fields where field(name) == nil {
+                problems.append("invariant '\(invariant.name)' refers to undeclared field \(name)")
+            }
+            if invariant.fields.isEmpty {
+                problems.append("invariant '\(invariant.name)' reads no field: invariants are conditions on a case's fields")
             }
         }
         return problems
@@ -109,5 +139,33 @@ extension WorkflowDefinition {
     private func duplicates(_ names: [String]) -> [String] {
         var seen: Set<String> = []
         return names.filter { !seen.insert($0).inserted }
+    }
+}
+
+extension WorkflowRegistry {
+    /// What no one definition shows on its own: a reference prefix two workflows share (a reference would name two
+    /// cases), and a parent state a guard names that the parent workflow does not have (the guard could never hold).
+    static func checkTogether(_ workflows: [WorkflowDefinition]) throws(DefinitionError) {
+        var byPrefix: [String: String] = [:]
+        for workflow in workflows {
+            let prefix = workflow.referencePrefix.uppercased()
+            if let other = byPrefix[prefix] {
+                throw DefinitionError(workflow: workflow.id, problems: [
+                    "reference prefix \(workflow.referencePrefix) is already used by workflow \(other): each workflow needs its own"])
+            }
+            byPrefix[prefix] = workflow.id
+        }
+        for workflow in workflows {
+            guard let parentID = workflow.parentWorkflow, let parent = workflows.first(where: { $0.id == parentID }) else { continue }
+            var problems: [String] = []
+            for transition in workflow.transitions {
+                for condition in transition.guards {
+                    for name in condition.parentStates where parent.state(name) == nil {
+                        problems.append("transition \(transition.name): guard '\(condition.name)' names \(name), which is not a state of the parent workflow \(parentID) (states: \(parent.states.map(\.name).joined(separator: ", ")))")
+                    }
+                }
+            }
+            if !problems.isEmpty { throw DefinitionError(workflow: workflow.id, problems: problems) }
+        }
     }
 }

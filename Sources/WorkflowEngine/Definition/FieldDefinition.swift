@@ -42,6 +42,19 @@ public indirect enum FieldType: Sendable, Hashable {
     }
 }
 
+extension FieldType {
+    /// Every value a field of this type can hold, where they can be listed: enum values (also a list's items) and
+    /// booleans; `nil` for the rest.
+    public var listedValues: [String]? {
+        switch self {
+        case .enumeration(let values): return values
+        case .list(let element): return element.listedValues
+        case .bool: return ["true", "false"]
+        default: return nil
+        }
+    }
+}
+
 /// Which cases of a workflow may not share a value of a field.
 public enum Uniqueness: String, Sendable {
     /// No two cases, ever (e.g. JPA period names).
@@ -62,6 +75,14 @@ public struct FieldDefinition: Sendable {
     /// The module's own check for `json` fields; returns the problems found.
     public let check: (@Sendable (JSONValue, FieldValues) -> [String])?
     public let summary: String
+    /// States in which `case update` may change the field; `nil`: every state that is not terminal.
+    ///
+    /// A field a transition's guard checks changes only up to that transition: after it, the value is what was
+    /// checked and approved, and a change goes through the workflow (a transition that sends the case back).
+    public let updatableIn: [String]?
+    /// Roles that may change the field with `case update`; `nil`: the roles of the transitions leaving the case's
+    /// current state (whoever works the case there).
+    public let updatableBy: [Role]?
 
     public init(
         _ name: String,
@@ -70,6 +91,8 @@ public struct FieldDefinition: Sendable {
         requiredAtOpen: Bool = false,
         unique: Uniqueness? = nil,
         minimum: Decimal? = nil,
+        updatableIn: [String]? = nil,
+        updatableBy: [Role]? = nil,
         summary: String = "",
         check: (@Sendable (JSONValue, FieldValues) -> [String])? = nil
     ) {
@@ -81,6 +104,8 @@ public struct FieldDefinition: Sendable {
         self.minimum = minimum
         self.check = check
         self.summary = summary
+        self.updatableIn = updatableIn
+        self.updatableBy = updatableBy
     }
 }
 

@@ -19,8 +19,12 @@ extension FieldDefinition {
     /// Parses a value typed on the command line or read from CSV.
     ///
     /// An empty string clears the field (returns `.null`). Lists are comma-separated.
+    /// Text with control characters, or longer than the type allows (`InputLimits`), is refused.
     public func parse(_ text: String) -> Result<JSONValue, FieldProblem> {
+        // Spaces and tabs around a value are trimmed, as they always were; inside it, a tab is a control character
+        // except in `text` and `json`.
         let trimmed = text.trimmingSpaces
+        if let why = textProblem(trimmed) { return .failure(problem(why)) }
         if trimmed.isEmpty { return .success(.null) }
         return parse(trimmed, as: type).flatMap(checked)
     }
@@ -31,14 +35,18 @@ extension FieldDefinition {
         switch (type, value) {
         case (.json, .string(let text)):
             return parse(text)
-        case (.int, .int), (.bool, .bool), (.json, _):
+        case (.int, .int(let number)):
+            return parse(String(number), as: type).flatMap(checked)
+        case (.bool, .bool), (.json, _):
             return checked(value)
         case (.decimal, .int(let number)):
-            return checked(.decimal(Decimal(number)))
-        case (.decimal, .decimal):
-            return checked(value)
+            return parse(String(number), as: type).flatMap(checked)
+        case (.decimal, .decimal(let number)):
+            return parse(number.description, as: type).flatMap(checked)
         case (.list, .array(let items)):
-            return parse(items.map(\.plainText).joined(separator: ","), as: type).flatMap(checked)
+            let text = items.map(\.plainText).joined(separator: ",")
+            if let why = textProblem(text) { return .failure(problem(why)) }
+            return parse(text, as: type).flatMap(checked)
         case (_, .string(let text)):
             return parse(text)
         default:
@@ -51,16 +59,28 @@ extension FieldDefinition {
         case .string, .text:
             return .success(.string(text))
         case .int:
-            guard let number = Int(text) else { return .failure(problem(shown(text), "is not a whole number")) }
+            // Parsed without overflow: a number too large for Int is nil, like any other non-number.
+            let largest = InputLimits.largestInt
+            guard let number = Int(text), (-largest...largest).contains(number) else {
+                return .failure(problem(shown(text), "is not a whole number from -\(largest) to \(largest)"))
+            }
             return .success(.int(number))
         case .decimal:
-            guard isDecimalLiteral(text), let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            guard isDecimalLiteral(text) else {
                 return .failure(problem(shown(text), "is not a decimal number (e.g. 1500 or 1500.50)"))
+            }
+            // Every store keeps what it is given exactly only up to a point (PostgreSQL numeric in jsonb does, SQLite's
+            // JSON functions read a double): more digits than Decimal holds would be rounded silently.
+            guard Self.significantDigits(text) <= InputLimits.decimalDigits,
+                  let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                return .failure(problem(shown(text), "has more than \(InputLimits.decimalDigits) digits (not counting leading zeros, or trailing zeros after the point): it could not be stored exactly"))
             }
             return .success(.decimal(number))
         case .date:
             guard let day = SimpleDate(text) else {
-                return .failure(problem(shown(text), "is not a date: expected YYYY-MM-DD, e.g. 2013-06-24"))
+                let why = SimpleDate.unbounded(text) == nil ? "is not a date: expected YYYY-MM-DD, e.g. 2013-06-24"
+                    : "is outside the accepted dates, \(InputLimits.dateRange)"
+                return .failure(problem(shown(text), why))
             }
             return .success(.string(day.description))
         case .bool:
@@ -92,10 +112,11 @@ extension FieldDefinition {
             }
             return .success(.array(items))
         case .json:
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
-                return .failure(problem("is not valid JSON"))
+            do {
+                return .success(try JSONValue(strict: text))
+            } catch {
+                return .failure(problem("is not valid JSON: \(error.reason)"))
             }
-            return .success(value)
         }
     }
 
@@ -104,12 +125,50 @@ extension FieldDefinition {
         if let minimum, let number = value.decimalValue, number < minimum {
             return .failure(problem("must be ≥ \(minimum)"))
         }
+        if type == .json {
+            if let why = Self.stringProblem(in: value) { return .failure(problem("has a string that \(why)")) }
+            if JSONCoding.data(value).count > InputLimits.json { return .failure(problem("is longer than \(InputLimits.json) characters as JSON")) }
+        }
         return .success(value)
     }
 
-    /// The offending input, unless the field is protected: personal data never goes into messages.
+    /// Control characters and length, before any parsing (`InputText`).
+    private func textProblem(_ text: String) -> String? {
+        switch type {
+        case .text: return InputText.problem(text, lines: true, limit: InputLimits.longText)
+        case .json: return InputText.problem(text, lines: true, limit: InputLimits.json)
+        case .list: return InputText.problem(text, lines: false, limit: InputLimits.longText)
+        default: return InputText.problem(text, lines: false, limit: InputLimits.shortText)
+        }
+    }
+
+    /// The first string or key inside a JSON document that breaks the rules of text (e.g. an escaped NUL, `\u0000`).
+    private static func stringProblem(in value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): return InputText.problem(text, lines: true, limit: InputLimits.json)
+        case .array(let items): return items.lazy.compactMap(stringProblem).first
+        case .object(let members):
+            for (key, member) in members {
+                if let why = InputText.problem(key, lines: false, limit: InputLimits.shortText) ?? stringProblem(in: member) { return why }
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    /// Digits of a decimal literal that carry its value: without leading zeros, or trailing zeros after the point.
+    static func significantDigits(_ literal: String) -> Int {
+        let unsigned = literal.hasPrefix("-") ? literal.dropFirst() : Substring(literal)
+        let parts = unsigned.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts[0].drop { $0 == "0" }
+        let fraction = parts.count > 1 ? parts[1].reversed().drop(while: { $0 == "0" }).count : 0
+        return whole.count + fraction
+    }
+
+    /// The offending input, unless the field is protected: personal data never goes into messages. Only its start is
+    /// shown, with control characters escaped.
     private func shown(_ text: String) -> String {
-        dataClass.isProtected ? "the value given" : "'\(text)'"
+        dataClass.isProtected ? "the value given" : "'\(InputText.quoted(text))'"
     }
 
     private func problem(_ subject: String, _ text: String) -> FieldProblem {
@@ -126,7 +185,7 @@ extension FieldDefinition {
         case .decimal: return "a number"
         case .bool: return "true or false"
         case .list: return "a list"
-        default: return "a \(type.name) value"
+        default: return "\(Article.a(type.name)) value"
         }
     }
 
@@ -141,7 +200,19 @@ public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     public let month: Int
     public let day: Int
 
+    /// A date in the accepted years (`InputLimits.years`: 1900-01-01 to 2100-12-31).
     public init?(_ text: String) {
+        guard let day = SimpleDate.unbounded(text), InputLimits.years.contains(day.year) else { return nil }
+        self = day
+    }
+
+    /// Any well-formed date, to tell a date out of range from text that is no date at all.
+    public static func unbounded(_ text: String) -> SimpleDate? {
+        SimpleDate(anyYear: text)
+    }
+
+    private init?(anyYear text: String) {
+        guard text.utf8.count == 10 else { return nil }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }), parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),

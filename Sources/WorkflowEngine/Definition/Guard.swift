@@ -106,6 +106,12 @@ public indirect enum Condition: Sendable {
         }
     }
 
+    /// The condition as a refusal lists it: its name, and for a reason how to give one.
+    public var unmetHint: String {
+        if case .reasonGiven = self { return "reason given: pass --reason TEXT" }
+        return name
+    }
+
     /// Fields the condition reads, for validation at registration.
     public var fields: [String] {
         switch self {
@@ -115,6 +121,26 @@ public indirect enum Condition: Sendable {
         case .reasonGiven, .notActorOfLatest, .parentIn, .outcome: return []
         case .implies(let premise, let conclusion): return premise.fields + conclusion.fields
         case .custom(_, let fields, _): return fields
+        }
+    }
+
+    /// Values the condition expects fields to hold (`category asylum_seeker or refugee`), for validation at
+    /// registration: a value the field cannot hold would make the guard silently never (or always) hold.
+    public var expectedValues: [(field: String, values: [String])] {
+        switch self {
+        case .oneOf(let field, let values), .contains(let field, let values): return [(field, values)]
+        case .compare(let field, _, .value(let value)): return [(field, [value.plainText])]
+        case .implies(let premise, let conclusion): return premise.expectedValues + conclusion.expectedValues
+        default: return []
+        }
+    }
+
+    /// States of the parent workflow the condition names, for validation at registration.
+    public var parentStates: [String] {
+        switch self {
+        case .parentIn(let states): return states
+        case .implies(let premise, let conclusion): return premise.parentStates + conclusion.parentStates
+        default: return []
         }
     }
 

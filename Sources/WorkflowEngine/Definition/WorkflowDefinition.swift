@@ -106,6 +106,12 @@ public struct WorkflowDefinition: Sendable {
     /// The workflow every case of this one is opened under (`jpa.operation` under `jpa.period`).
     public let parentWorkflow: String?
     public let outcomes: OutcomeCounters?
+    /// Conditions on the fields that hold after every change (open, advance, update), e.g. `ends_on ≥ starts_on`:
+    /// a change that would break one is refused (65), whichever way it comes.
+    public let invariants: [Condition]
+    /// Who sees the values of its personal and its sensitive fields; everyone else sees `[redacted]`. By default,
+    /// the roles that take its transitions, but neither managers nor admins (`Role.dataProtection` sees all).
+    public let readers: [DataClass: Set<Role>]
 
     // Lookups compiled once so the engine never searches lists per call.
     private let fieldIndex: [String: FieldDefinition]
@@ -122,7 +128,9 @@ public struct WorkflowDefinition: Sendable {
         fields: [FieldDefinition],
         timers: [TimerDefinition] = [],
         parentWorkflow: String? = nil,
-        outcomes: OutcomeCounters? = nil
+        outcomes: OutcomeCounters? = nil,
+        invariants: [Condition] = [],
+        readers: [DataClass: Set<Role>]? = nil
     ) {
         self.id = id
         self.version = version
@@ -134,6 +142,9 @@ public struct WorkflowDefinition: Sendable {
         self.timers = timers
         self.parentWorkflow = parentWorkflow
         self.outcomes = outcomes
+        self.invariants = invariants
+        let working = Set(transitions.flatMap(\.roles)).subtracting([.manager, .admin, .system, .dataProtection])
+        self.readers = readers ?? [.personal: working, .sensitive: working]
         self.fieldIndex = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.stateIndex = Dictionary(states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var from: [String: [TransitionDefinition]] = [:]
@@ -157,6 +168,52 @@ public struct WorkflowDefinition: Sendable {
     }
 
     public func timers(in state: String) -> [TimerDefinition] { timers.filter { $0.state == state } }
+
+    /// The roles of the transitions leaving `state`, in definition order: whoever works a case there.
+    public func roles(leaving state: String) -> [Role] {
+        var roles: [Role] = []
+        for role in transitions(from: state).flatMap(\.roles) where !roles.contains(role) { roles.append(role) }
+        return roles
+    }
+
+    /// States in which `case update` may change `field`: those it declares, else every state that is not terminal.
+    public func updatableStates(of field: FieldDefinition) -> [String] {
+        field.updatableIn ?? states.filter { $0.kind != .terminal }.map(\.name)
+    }
+
+    /// Roles that may change `field` with `case update` while a case is in `state`: those it declares, else whoever
+    /// works the case there.
+    public func updatingRoles(of field: FieldDefinition, in state: String) -> [Role] {
+        field.updatableBy ?? roles(leaving: state)
+    }
+
+    /// Who may change what with `case update`, state by state, as a Markdown table (README.md shows one per
+    /// workflow; a test keeps the two in step). Terminal states are left out: nothing changes there.
+    public var updateRulesTable: String {
+        var lines = ["| state | role | may change |", "|---|---|---|"]
+        for state in states where state.kind != .terminal {
+            var byRole: [(role: Role, fields: [String])] = []
+            for field in fields where updatableStates(of: field).contains(state.name) {
+                for role in updatingRoles(of: field, in: state.name) {
+                    if let index = byRole.firstIndex(where: { $0.role == role }) {
+                        byRole[index].fields.append(field.name)
+                    } else {
+                        byRole.append((role, [field.name]))
+                    }
+                }
+            }
+            // Roles that may change the same fields share a row.
+            var rows: [(roles: [Role], fields: [String])] = []
+            for (role, names) in byRole.sorted(by: { $0.role < $1.role }) {
+                if let index = rows.firstIndex(where: { $0.fields == names }) { rows[index].roles.append(role) } else { rows.append(([role], names)) }
+            }
+            if rows.isEmpty { lines.append("| \(state.name) | | nothing |") }
+            for row in rows {
+                lines.append("| \(state.name) | \(row.roles.map(\.rawValue).joined(separator: ", ")) | \(row.fields.joined(separator: ", ")) |")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
 
     /// Transitions a timer may fire from `state`: the only ones the `system` user may make.
     public func timerTransitions(from state: String) -> Set<String> {

@@ -74,6 +74,7 @@ public struct WorkflowRegistry: Sendable {
                 throw DefinitionError(workflow: workflow.id, problems: ["parent workflow \(parent) is not registered"])
             }
         }
+        try Self.checkTogether(workflows)
         self.modules = modules
         self.workflows = workflows
         self.byID = byID

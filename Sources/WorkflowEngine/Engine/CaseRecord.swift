@@ -25,11 +25,14 @@ public struct CaseRecord: Sendable, Hashable {
     public var updatedBy: String
     /// Time of the latest event: back-dated actions may not go before it.
     public var updatedAt: Date
+    /// The link of the latest event (`HistoryChain`); nil for a case whose history predates the chain.
+    public var chainHead: String?
 
     public init(
         id: UUID, reference: String, workflow: String, definitionVersion: Int, state: String,
         previousState: String?, stateEnteredAt: Date, version: Int, fields: FieldValues, outcomes: [String: Int] = [:], parentID: UUID?,
-        assignee: String?, dueAt: Date?, createdBy: String, createdAt: Date, updatedBy: String, updatedAt: Date
+        assignee: String?, dueAt: Date?, createdBy: String, createdAt: Date, updatedBy: String, updatedAt: Date,
+        chainHead: String? = nil
     ) {
         self.id = id
         self.reference = reference
@@ -48,6 +51,7 @@ public struct CaseRecord: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedBy = updatedBy
         self.updatedAt = updatedAt
+        self.chainHead = chainHead
     }
 }
 
@@ -59,6 +63,12 @@ public enum EventKind: String, Sendable, Codable {
     case outcome
     case note
     case assignment
+
+    /// The kinds whose payload is the case fields they set (`null` clearing one); the others' payload is not
+    /// case fields and never reaches `cases.fields`.
+    public static let settingFields: [EventKind] = [.opened, .transition, .fieldUpdate]
+
+    public var setsFields: Bool { Self.settingFields.contains(self) }
 }
 
 /// One entry of a case's append-only history.
@@ -79,11 +89,14 @@ public struct EventRecord: Sendable, Hashable {
     public var at: Date
     public var idempotencyKey: String?
     public var requestHash: String?
+    /// Its link in the case's chain (`HistoryChain`), set by the store as it writes the event; nil before that, and
+    /// on events recorded before the chain existed.
+    public var chain: String?
 
     public init(
         seq: Int64 = 0, caseID: UUID, caseVersion: Int, kind: EventKind, transition: String? = nil,
         from: String? = nil, to: String? = nil, actor: String, role: Role?, reason: String?,
-        fields: FieldValues, at: Date, idempotencyKey: String?, requestHash: String?
+        fields: FieldValues, at: Date, idempotencyKey: String?, requestHash: String?, chain: String? = nil
     ) {
         self.seq = seq
         self.caseID = caseID
@@ -99,6 +112,7 @@ public struct EventRecord: Sendable, Hashable {
         self.at = at
         self.idempotencyKey = idempotencyKey
         self.requestHash = requestHash
+        self.chain = chain
     }
 }
 
@@ -124,6 +138,15 @@ public struct NewCase: Sendable {
     public var claims: [UniqueClaim] = []
     public var referencePrefix: String
     public var referenceYear: Int
+
+    /// The opened event with its link, the first of the case's chain, and the case naming it as its head: what the
+    /// store writes.
+    public var linked: (record: CaseRecord, event: EventRecord) {
+        var event = self.event, record = self.record
+        event.chain = HistoryChain.link(event, after: nil)
+        record.chainHead = event.chain
+        return (record, event)
+    }
 }
 
 /// A change to apply only if the case is still at `expectedVersion`, with its event.
@@ -135,9 +158,22 @@ public struct CaseChange: Sendable {
     /// Unique values to claim, and fields whose claims this case gives up (values changed, or the case closed).
     public var claims: [UniqueClaim] = []
     public var releases: [String] = []
+    /// The acting user's roles the change was decided on (nil: no user to check, as for `system`). The store writes
+    /// the change only if that user is still enabled and holds exactly these roles, else signals
+    /// `StoreSignal.versionConflict`: a decision on a remembered user never outlives a disable or a change of roles.
+    public var actorRoles: [Role]?
 
     /// Whether the case changes state (a self-loop, an update or an outcome does not).
     public var movesState: Bool { event.to != nil && event.to != event.from }
+
+    /// The event linked after the case's head as it was read (the write is conditional on that version, so the head
+    /// is the stored one), and the case naming the new link as its head: what the store writes.
+    public var linked: (record: CaseRecord, event: EventRecord) {
+        var event = self.event, record = self.record
+        event.chain = HistoryChain.link(event, after: record.chainHead)
+        record.chainHead = event.chain
+        return (record, event)
+    }
 }
 
 // Field values may be personal data: printing a record shows field names only, never values.
@@ -150,5 +186,17 @@ extension CaseRecord: CustomStringConvertible {
 extension EventRecord: CustomStringConvertible {
     public var description: String {
         "EventRecord(#\(seq), \(kind.rawValue) \(transition ?? ""), by \(actor), fields: \(fields.keys.sorted()))"
+    }
+}
+
+extension WorkflowError {
+    /// A stored row that does not read back as the engine wrote it (a value missing, of the wrong type, an unknown
+    /// event kind or role). Reading never puts a plausible value in its place, and the message names the table, the
+    /// row's key and the column but never the stored value (it may be personal data).
+    public static func damagedRow(table: String, key: String, column: String) -> WorkflowError {
+        WorkflowError(
+            .unavailable,
+            "stored data is damaged: \(column) of \(table) row \(key) is missing or not readable as the engine wrote it; "
+                + "nothing was read or written: restore that row from a backup (rsoctl never guesses a stored value)")
     }
 }

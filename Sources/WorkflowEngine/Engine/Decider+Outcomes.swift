@@ -4,6 +4,11 @@ extension Decider {
     /// The largest count one `case record` may add or take away.
     public static let largestOutcomeCount = 1_000_000
 
+    /// The refusal of a count past `largestOutcomeCount`, however it was written (even past what an Int holds).
+    public static func implausibleCount(_ text: String) -> WorkflowError {
+        WorkflowError(.invalidData, "COUNT \(text.prefix(40)) is implausibly large for one record: give at most \(largestOutcomeCount) (and at least -\(largestOutcomeCount))")
+    }
+
     /// Adds `count` to an outcome counter; a negative count corrects an error and needs a reason.
     public func record(
         _ current: CaseRecord, outcome: String, count: Int, reason: String?, actor: User, at: Date,
@@ -24,8 +29,8 @@ extension Decider {
         let total = current.outcomes[outcome] ?? 0
         if count == 0 { throw WorkflowError(.invalidData, "COUNT must be a whole number other than 0 (negative to correct an error)") }
         // One record is one operation's tally: a count past a million is a typing slip, not a figure.
-        if abs(count) > Decider.largestOutcomeCount {
-            throw WorkflowError(.invalidData, "COUNT \(count) is implausibly large for one record: give at most \(Decider.largestOutcomeCount) (and at least -\(Decider.largestOutcomeCount))")
+        if count.magnitude > Decider.largestOutcomeCount.magnitude {  // not abs(): abs(Int.min) traps
+            throw Decider.implausibleCount(String(count))
         }
         if count < 0 && (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw WorkflowError(.invalidData, "a correction (negative COUNT) needs --reason saying what was wrong")

@@ -22,16 +22,16 @@ public struct Decider: Sendable {
         try checkParent(parent)
         let openers = openingRoles
         guard let role = openers.first(where: actor.holds) else {
-            throw forbidden(actor, "open a \(definition.id) case", needs: openers)
+            throw forbidden(actor, "open \(Article.a(definition.id)) case", needs: openers)
         }
         let fields = try validatedChanges(input).filter { $0.value != .null }
         let missing = definition.fields.filter { $0.requiredAtOpen && !(fields[$0.name]?.isPresent ?? false) }
         if !missing.isEmpty {
             throw WorkflowError(
-                .invalidData, "cannot open a \(definition.id) case: required fields missing",
+                .invalidData, "cannot open \(Article.a(definition.id)) case: required fields missing",
                 details: missing.map { "\($0.name) (\($0.type.name)) is required at open: add --field \($0.name)=VALUE" })
         }
-        try checkModuleRules(fields)
+        try checkModuleRules(fields, changed: fields)
         let record = CaseRecord(
             id: id, reference: "", workflow: definition.id, definitionVersion: definition.version,
             state: initial.name, previousState: nil, stateEnteredAt: at, version: 1, fields: fields,
@@ -57,8 +57,10 @@ public struct Decider: Sendable {
         }
         let role = try role(of: actor, for: transition, in: current.state)
         let changes = try validatedChanges(input)
+        try checkSettable(changes, by: transition, in: current)
+        try checkRequired(changes, of: current)
         let merged = merging(current.fields, changes)
-        try checkModuleRules(merged)
+        try checkModuleRules(merged, changed: changes)
         let context = GuardContext(fields: merged, previousFields: current.fields, reason: reason, actor: actor.name,
                                    latestActors: latestActors, outcomes: current.outcomes, parentState: parentState)
         let unmet = transition.guards.filter { !$0.holds(in: context) }
@@ -66,7 +68,7 @@ public struct Decider: Sendable {
             throw WorkflowError(
                 .guardFailed,
                 "cannot \(transition.name) \(current.reference): \(unmet.count) guard\(unmet.count == 1 ? "" : "s") unmet",
-                details: unmet.map(\.name))
+                details: unmet.map(\.unmetHint))
         }
         let target: String
         switch transition.to {
@@ -99,6 +101,9 @@ public struct Decider: Sendable {
     }
 
     /// Sets fields without moving the case.
+    ///
+    /// Each field changes only in the states its module allows (67) and by the roles it names, by default whoever
+    /// works the case in its current state (69); required fields stay set and invariants hold (65).
     public func update(
         _ current: CaseRecord, fields input: FieldValues, reason: String?, actor: User, at: Date,
         idempotencyKey: String? = nil, requestHash: String? = nil
@@ -106,16 +111,14 @@ public struct Decider: Sendable {
         if definition.state(current.state)?.kind == .terminal {
             throw WorkflowError(.notAllowed, "\(current.reference) is \(current.state), a final state: its fields can no longer change")
         }
-        let editors = editingRoles
-        guard let role = editors.first(where: actor.holds) else {
-            throw forbidden(actor, "update \(definition.id) cases", needs: editors)
-        }
+        let role = try updatingRole(of: actor, changing: Array(input.keys), in: current)
         let changes = try validatedChanges(input)
         if changes.isEmpty {
             throw WorkflowError(.invalidData, "nothing to update: give at least one --field KEY=VALUE")
         }
+        try checkRequired(changes, of: current)
         let merged = merging(current.fields, changes)
-        try checkModuleRules(merged)
+        try checkModuleRules(merged, changed: changes)
         var next = current
         next.fields = merged
         next.version = current.version + 1
@@ -149,7 +152,7 @@ public struct Decider: Sendable {
         return uniqueRoles(definition.transitions(from: initial.name))
     }
 
-    /// Roles that may update fields: anyone who works the workflow.
+    /// Roles that may record outcomes: anyone who works the workflow. (Field updates follow each field's rules.)
     public var editingRoles: [Role] { uniqueRoles(definition.transitions) }
 
     // MARK: - Checks
@@ -187,19 +190,25 @@ public struct Decider: Sendable {
         return values
     }
 
-    /// Module checks of `json` fields against the whole field set.
-    private func checkModuleRules(_ fields: FieldValues) throws(WorkflowError) {
+    /// Module checks of `json` fields against the whole field set, and the workflow's invariants that read a changed
+    /// field (a case stored before an invariant was declared is not refused for a change that does not touch it).
+    private func checkModuleRules(_ fields: FieldValues, changed: FieldValues) throws(WorkflowError) {
         var problems: [String] = []
         for field in definition.fields {
             guard let check = field.check, let value = fields[field.name], value != .null else { continue }
             problems += check(value, fields).map { "\(field.name): \($0)" }
+        }
+        let context = GuardContext(fields: fields, previousFields: fields, reason: nil, actor: "", latestActors: [:])
+        for invariant in definition.invariants
+        where invariant.fields.contains(where: { changed[$0] != nil }) && !invariant.holds(in: context) {
+            problems.append("\(invariant.name) must hold for every \(definition.id) case")
         }
         if !problems.isEmpty {
             throw WorkflowError(.invalidData, "invalid field\(problems.count == 1 ? "" : "s") for \(definition.id)", details: problems)
         }
     }
 
-    private func merging(_ fields: FieldValues, _ changes: FieldValues) -> FieldValues {
+    func merging(_ fields: FieldValues, _ changes: FieldValues) -> FieldValues {
         var merged = fields
         for (name, value) in changes {
             merged[name] = value == .null ? nil : value
@@ -210,10 +219,11 @@ public struct Decider: Sendable {
     private func notAllowed(_ transition: String, in current: CaseRecord) -> WorkflowError {
         let allowed = definition.transitions(from: current.state).map(\.name)
         let known = definition.transitions.contains { $0.name == transition }
-        let what = known ? "\(transition) is not allowed" : "\(transition) is not a transition of \(definition.id)"
+        let guess = known ? nil : Suggestion.closest(to: transition, among: definition.transitions.map(\.name))
+        let what = known ? "\(transition) is not allowed"
+            : "\(transition) is not a transition of \(definition.id)" + (guess.map { " (did you mean \($0)?)" } ?? "")
         let now = allowed.isEmpty ? "none (\(current.state) is final)" : allowed.joined(separator: ", ")
-        return WorkflowError(.notAllowed, "\(what) from \(current.state) (\(current.reference)); allowed now: \(now)",
-                             details: allowed.map { "allowed: \($0)" })
+        return WorkflowError(.notAllowed, "\(what) from \(current.state) (\(current.reference)); allowed now: \(now)")
     }
 
     func forbidden(_ actor: User, _ action: String, needs roles: [Role]) -> WorkflowError {

@@ -31,6 +31,8 @@ public struct TimerRun: Sendable {
 
     /// The run's clock: what "due" was measured against.
     public let now: Date
+    /// A dry run decides what would fire and writes nothing: `fired` lists the transitions it would make.
+    public var dryRun = false
     public var fired: [Fired] = []
     public var overdue: [Overdue] = []
     public var skipped: [Skipped] = []
@@ -43,12 +45,21 @@ extension Engine {
     /// cases with a lease, and the case's version check makes a transition happen once even if
     /// leases overlap (a runner that loses the race reports the case as skipped).
     ///
-    /// `now` may be ahead of the wall clock (a dry run of the future, or catching up); leases always
-    /// use the engine's clock, because they arbitrate between processes running now.
-    public func runTimers(now: Date, batchSize: Int = 100, lease: TimeInterval = 300, overdueLimit: Int = 1000) async throws -> TimerRun {
+    /// `now` may be behind the wall clock (catching up), never ahead of it: a transition recorded in the future
+    /// would be history that has not happened yet. Leases always use the engine's clock, because they arbitrate
+    /// between processes running now. A `dryRun` claims nothing and writes nothing: it decides each due case as a
+    /// run would and lists what would fire.
+    public func runTimers(
+        now: Date, dryRun: Bool = false, batchSize: Int = 100, lease: TimeInterval = 300, overdueLimit: Int = 1000
+    ) async throws -> TimerRun {
         let now = now.storagePrecision
+        let wallClock = clock.now().storagePrecision
+        if now > wallClock {
+            throw WorkflowError(.usage, "--now \(now.iso8601) is in the future (it is \(wallClock.iso8601)): timers record what happened, so they run at or before now; --dry-run with no --now shows what is due")
+        }
+        if dryRun { return try await decideTimers(now: now, overdueLimit: overdueLimit) }
         // The system acts on the run's clock, so a transition may be recorded up to `now` (not just the wall clock).
-        var system = Engine(registry: registry, store: store, clock: FixedClock(now))
+        var system = Engine(registry: registry, store: store, clock: FixedClock(now), replays: replays)
         system.firesTimers = true
         let targets = registry.workflows.flatMap { workflow in
             Set(workflow.timers.compactMap { timer -> String? in
@@ -71,7 +82,7 @@ extension Engine {
                 let fresh = claimed.filter { tried.insert($0.id).inserted }
                 if fresh.isEmpty { break }
                 for record in fresh {
-                    switch try await system.fireTimer(on: record, now: now) {
+                    switch try await system.fireTimer(on: record, now: now, write: true) {
                     case .fired(let fired): run.fired.append(fired)
                     case .refused(let unmet): refused[record.id] = unmet
                     case .skipped(let skipped): run.skipped.append(skipped)
@@ -88,6 +99,22 @@ extension Engine {
         return run
     }
 
+    /// Every due case decided as a run would decide it, with nothing claimed and nothing written.
+    private func decideTimers(now: Date, overdueLimit: Int) async throws -> TimerRun {
+        var run = TimerRun(now: now, dryRun: true)
+        var refused: [UUID: [String]] = [:]
+        for record in try await store.listCases(CaseQuery(overdueAt: now.addingTimeInterval(0.001), limit: Int.max)) {
+            switch try await fireTimer(on: record, now: now, write: false) {
+            case .fired(let fired): run.fired.append(fired)
+            case .refused(let unmet): refused[record.id] = unmet
+            case .skipped(let skipped): run.skipped.append(skipped)
+            case .notYetDue: break
+            }
+        }
+        run.overdue = try await overdue(at: now, refused: refused, fired: Set(run.fired.map(\.record.id)), limit: overdueLimit)
+        return run
+    }
+
     /// How one claimed case fared.
     private enum TimerOutcome {
         case fired(TimerRun.Fired)
@@ -97,8 +124,9 @@ extension Engine {
         case notYetDue
     }
 
-    /// Tries the state's fire timers whose deadlines have passed, earliest first, until one fires.
-    private func fireTimer(on record: CaseRecord, now: Date) async throws -> TimerOutcome {
+    /// Tries the state's fire timers whose deadlines have passed, earliest first, until one fires; without `write`,
+    /// only decides whether it would (the same rules, on the case as read now).
+    private func fireTimer(on record: CaseRecord, now: Date, write: Bool) async throws -> TimerOutcome {
         guard let definition = try? registry.workflow(record.workflow) else { return .notYetDue }
         let due = definition.timers(in: record.state).compactMap { timer -> (transition: String, at: Date)? in
             guard case .fire(let transition) = timer.action,
@@ -117,7 +145,9 @@ extension Engine {
             // "as of" counts then do not depend on how often timers run. Never before the latest event.
             let at = max(deadline, record.updatedAt)
             do {
-                let after = try await advance(.id(record.id), transition, as: User.systemName, expectedVersion: record.version, at: at)
+                let after = write
+                    ? try await advance(.id(record.id), transition, as: User.systemName, expectedVersion: record.version, at: at)
+                    : try await decideTimerTransition(on: record, transition, at: at)
                 return .fired(.init(record: after, transition: transition, from: record.state, dueAt: deadline))
             } catch let error as WorkflowError {
                 switch error.code {
@@ -131,6 +161,15 @@ extension Engine {
             }
         }
         return .refused(unmet)
+    }
+
+    /// The case as `system` making `transition` at `at` would leave it, decided by the same rules and written nowhere.
+    private func decideTimerTransition(on record: CaseRecord, _ transition: String, at: Date) async throws -> CaseRecord {
+        let context = try await store.context(ContextQuery(actor: User.systemName, locator: .id(record.id)))
+        let change = try Decider(try registry.workflow(record.workflow)).advance(
+            record, transition: transition, fields: [:], reason: nil, actor: User.system, at: at,
+            latestActors: context.latestActors, parentState: context.parentState)
+        return change.record
     }
 
     /// Every case overdue at `now`, latest first; those a timer could not fire carry its unmet guards.

@@ -3,9 +3,10 @@ import Foundation
 /// What this engine last wrote of each case it touched, and the users it has found: a change decided on a remembered
 /// case skips the read before its write.
 ///
-/// Nothing here can make a write wrong. Every write is conditional on the version it was decided on, and the engine
-/// decides again from a fresh read whenever a remembered case has moved on. Users are only ever added, never changed,
-/// so a user found once stays right.
+/// Nothing here can make a write wrong. Every write is conditional on the version it was decided on, and on its user
+/// being still enabled with the roles it was decided on (`CaseChange.actorRoles`): the engine decides again from a
+/// fresh read whenever a remembered case has moved on, or a remembered user was disabled or changed roles. Nothing
+/// but a write uses a remembered user: every read reads its user afresh.
 final class RecentCases: @unchecked Sendable {
     struct Entry: Sendable {
         var record: CaseRecord
@@ -51,5 +52,9 @@ final class RecentCases: @unchecked Sendable {
 
     func remember(_ user: User) {
         lock.withLock { users[user.name] = user }
+    }
+
+    func forget(user name: String) {
+        lock.withLock { _ = users.removeValue(forKey: name) }
     }
 }

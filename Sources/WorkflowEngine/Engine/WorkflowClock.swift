@@ -21,10 +21,12 @@ public struct FixedClock: WorkflowClock {
 extension Date {
     /// Storage keeps microseconds; rounding first makes what is stored equal what was decided.
     public var storagePrecision: Date {
-        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000_000).rounded(.down) / 1_000_000)
+        Date(microsecondsSince1970: microsecondsSince1970)
     }
 
-    public var microsecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded(.down)) }
+    /// Whole microseconds, to the nearest: a `Date` made from microseconds may sit a hair below them (a `Double` near
+    /// 2026 holds a quarter of a microsecond), so rounding down could lose one; both stores count instants this way.
+    public var microsecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded()) }
 
     public init(microsecondsSince1970 micros: Int64) {
         self.init(timeIntervalSince1970: Double(micros) / 1_000_000)
@@ -36,16 +38,32 @@ extension Date {
         return formatted(style)
     }
 
-    /// Parses `2013-06-24T09:30:00Z`, with or without fractional seconds or an offset, or a plain date (midnight UTC).
+    /// Parses `2013-06-24T09:30:00Z`, with or without fractional seconds or an offset, or a plain date (midnight UTC),
+    /// within the accepted years (`InputLimits.years`); `Date.acceptedRange` tells the two refusals apart.
     public init?(iso8601 text: String) {
+        guard let date = Date(unboundedISO8601: text), Date.acceptedRange.contains(date) else { return nil }
+        self = date
+    }
+
+    /// Any well-formed ISO 8601 time or date, whatever its year.
+    public init?(unboundedISO8601 text: String) {
+        // Bounded before parsing: a 100 MB argument is no time, and the parser need not see it.
+        guard text.utf8.count <= 64 else { return nil }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) {
             self = date
         } else if let date = try? Date.ISO8601FormatStyle().parse(text) {
             self = date
-        } else if let day = SimpleDate(text) {
+        } else if let day = SimpleDate.unbounded(text), InputLimits.years.contains(day.year) {
             self = day.startOfDay
+        } else if SimpleDate.unbounded(text) != nil {
+            // Outside the accepted years: a time that `acceptedRange` refuses (Calendar cannot be trusted with year 0).
+            self = Date.distantPast
         } else {
             return nil
         }
     }
+
+    /// Times from 1900-01-01T00:00:00Z up to, not including, 2101-01-01T00:00:00Z: what PostgreSQL and SQLite store
+    /// alike (before 1582 the calendars differ, and year 0 is not representable).
+    public static let acceptedRange = Date(timeIntervalSince1970: -2_208_988_800)..<Date(timeIntervalSince1970: 4_133_980_800)
 }

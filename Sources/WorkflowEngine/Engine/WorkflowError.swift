@@ -12,6 +12,9 @@ public struct WorkflowError: Error, Sendable, CustomStringConvertible, Equatable
         case forbidden = 69
         case conflict = 70
         case unavailable = 71
+        /// A temporary failure worth retrying as it is: a lock or statement timeout, a deadlock, a serialization
+        /// failure, a read-only server (a failover may make it writable), a connection lost mid-command.
+        case temporary = 75
     }
 
     public let code: Code

@@ -25,7 +25,7 @@ extension Engine {
         if let parent {
             let record = try await find(parent)
             guard record.workflow == definition.parentWorkflow else {
-                throw WorkflowError(.invalidData, "\(record.reference) is a \(record.workflow) case: \(workflowID) cases have "
+                throw WorkflowError(.invalidData, "\(record.reference) is \(Article.a(record.workflow)) case: \(workflowID) cases have "
                     + (definition.parentWorkflow.map { "\($0) parents" } ?? "no parent"))
             }
             parentID = record.id
@@ -51,12 +51,14 @@ extension Engine {
 
     /// Runs a module's named report over every case of its workflow.
     public func report(_ name: String, as actorName: String) async throws -> ReportTable {
-        _ = try await resolve(actorName)
+        let actor = try await resolve(actorName)
         guard let report = registry.reports.first(where: { $0.name == name }) else {
             let known = registry.reports.map(\.name)
             throw WorkflowError(.notFound, "no report \(name); reports: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         }
-        return report.build(try await store.listCases(CaseQuery(workflow: report.workflow, limit: Int.max)))
+        let definition = try registry.workflow(report.workflow)
+        return report.build(try await store.listCases(CaseQuery(workflow: report.workflow, limit: Int.max))
+            .map { Redaction.record($0, in: definition, as: actor) })
     }
 }
 

@@ -37,10 +37,16 @@ extension Engine {
         return StageReport(workflow: workflowID, asOf: day?.description, stages: stages)
     }
 
-    /// A `by` field must be a field of the workflow.
+    /// A `by` field must be a field of the workflow, and not personal data: a count per name or document number
+    /// identifies people, and metrics never need it.
     func checkSplit(_ field: String?, of definition: WorkflowDefinition) throws(WorkflowError) {
-        if let field, definition.field(field) == nil {
+        guard let field else { return }
+        guard let found = definition.field(field) else {
             throw WorkflowError(.invalidData, "\(definition.id) has no field \(field) to split by; fields: \(definition.fields.map(\.name).joined(separator: ", "))")
+        }
+        if found.dataClass == .personal {
+            let allowed = definition.fields.filter { $0.dataClass != .personal }.map(\.name)
+            throw WorkflowError(.invalidData, "\(field) is personal data and metrics are never split by it; split by: \(allowed.joined(separator: ", "))")
         }
     }
 

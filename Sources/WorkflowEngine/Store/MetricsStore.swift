@@ -69,8 +69,9 @@ public struct StageInterval: Sendable, Hashable {
 /// Part of `CaseStore`; each backend conforms in its own files. Instants are exclusive upper bounds:
 /// "as of the end of 24 June" is the instant 25 June 00:00 UTC.
 public protocol MetricsStore: Sendable {
-    /// Cases per state at `instant` (entered before it, not left before it), split by a field's current value.
-    func stageCounts(workflow: String, at instant: Date, by field: String?) async throws -> [StageCount]
+    /// Cases per state at `instant` (entered before it, not left before it), split by a field's current value; with
+    /// no instant, the cases' states now.
+    func stageCounts(workflow: String, at instant: Date?, by field: String?) async throws -> [StageCount]
     /// Distinct cases that entered `state` in `[from, until)`.
     func flow(workflow: String, into state: String, from: Date, until: Date, by field: String?) async throws -> [FieldCount]
     /// Time spent in each state, over stays that ended.

@@ -4,8 +4,8 @@ import Foundation
 /// writes two documents per case, and the encoder would take much of its time.
 ///
 /// The same document `JSONCoding` writes: keys sorted, slashes unescaped, non-ASCII as UTF-8.
-enum BulkJSON {
-    static func string(_ fields: FieldValues) -> String {
+package enum BulkJSON {
+    package static func string(_ fields: FieldValues) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64 * fields.count + 2)
         write(.object(fields), into: &out)

@@ -25,7 +25,8 @@ public struct CSVRecord: Sendable, Hashable {
 /// Reads RFC 4180 CSV one record at a time, streaming: a file of any size in constant memory.
 ///
 /// Accepts quoted fields (with doubled quotes and line breaks inside), CRLF, LF or CR line
-/// ends, and a UTF-8 byte-order mark. Blank lines are skipped. Values must be UTF-8.
+/// ends, and a UTF-8 byte-order mark. Blank lines are skipped. Values must be UTF-8 (decoded strictly: bytes that
+/// are not UTF-8 are refused, never replaced), and a record at most `InputLimits.csvRecordBytes` long.
 ///
 /// ```swift
 /// var reader = try CSVReader(path: "cases.csv")
@@ -96,8 +97,13 @@ public struct CSVReader: Sendable {
         var fields: [String] = []
         var state = State.fieldStart
         var quoteLine = line
+        let start = bytesRead
         scratch.removeAll(keepingCapacity: true)
         while true {
+            // A record is bounded, so that a file of one endless line costs a megabyte, not its size.
+            if bytesRead - start > InputLimits.csvRecordBytes {
+                throw error("the row starting on line \(startLine) is longer than \(InputLimits.csvRecordBytes) bytes (1 MiB), the most a row may hold: is this a CSV file?", column: fields.count + 1)
+            }
             guard let byte = take() else {
                 try checkRead()
                 if state == .quoted {

@@ -7,12 +7,19 @@ extension Engine {
     /// cases opened after it are left out; fields are always the case's current values.
     /// Any registered user may export, as any may list cases.
     public func exportCases(
-        _ workflowID: String, asOf: SimpleDate? = nil, as actorName: String,
-        _ each: @Sendable (ExportedCase) async throws -> Void
+        _ workflowID: String, asOf: SimpleDate? = nil, as actorName: String, purpose: String? = nil,
+        _ each: @escaping @Sendable (ExportedCase) async throws -> Void
     ) async throws {
-        _ = try await resolve(actorName)
-        _ = try registry.workflow(workflowID)
-        try await store.exportCases(workflow: workflowID, asOf: asOf?.endOfDay, each)
+        try checkPurpose(purpose)
+        let actor = try await resolve(actorName)
+        let definition = try registry.workflow(workflowID)
+        // Logged before the first row leaves: an export that fails half-way has shown what it wrote.
+        try await logExport(definition, asOf: asOf, as: actor, purpose: purpose)
+        try await store.exportCases(workflow: workflowID, asOf: asOf?.endOfDay) { exported in
+            var shown = exported
+            shown.fields = Redaction.fields(exported.fields, in: definition, as: actor)
+            try await each(shown)
+        }
     }
 }
 
@@ -25,8 +32,12 @@ public struct ExportTable: Sendable {
         self.definition = definition
     }
 
+    /// The columns an export adds that no import sets (a new case gets its own reference and starts in the initial
+    /// state): an import of an exported file ignores them.
+    public static let exportOnly = ["reference", "state"]
+
     public var columns: [String] {
-        ["reference", "state"] + (definition.parentWorkflow == nil ? [] : [ImportColumns.parent]) + definition.fields.map(\.name)
+        Self.exportOnly + (definition.parentWorkflow == nil ? [] : [ImportColumns.parent]) + definition.fields.map(\.name)
     }
 
     public func row(_ exported: ExportedCase) -> [String] {

@@ -23,6 +23,8 @@ public struct ImportSummary: Sendable, Hashable {
     public let imported: Int
     /// Consecutive references per year, e.g. AVRR-2026-000001 … AVRR-2026-100000.
     public let references: [ReferenceBlock]
+    /// Set when this is the result of an earlier import under the same idempotency key, returned again.
+    public var replayOf: ImportRecord? = nil
 }
 
 extension Engine {
@@ -39,8 +41,12 @@ extension Engine {
     /// The acting user must hold a role that may open cases of the workflow; they are each case's opener.
     /// Optional columns: `opened_at` (ISO 8601, back-dates the opening; not in the future) and, for
     /// workflows opened under a parent, `parent` (required: the parent case's reference).
+    ///
+    /// Each import is recorded (the file's SHA-256, rows, who, when) with its rows. The same file again into the same
+    /// workflow is refused (`invalidData`) naming the earlier import, unless `again`. Under an `idempotencyKey` already
+    /// used for this file, the first import's result is returned (`replayOf` set) and nothing is written.
     public func importCases(
-        _ workflowID: String, from path: String, as actorName: String,
+        _ workflowID: String, from path: String, as actorName: String, again: Bool = false, idempotencyKey: String? = nil,
         progress: @escaping @Sendable (ImportProgress) -> Void = { _ in }
     ) async throws -> ImportSummary {
         let definition = try registry.workflow(workflowID)
@@ -50,16 +56,45 @@ extension Engine {
             throw decider.forbidden(actor, "import \(workflowID) cases", needs: decider.openingRoles)
         }
         let size = try Self.fileSize(path)
+        let sha256 = try FileDigest.sha256(path)
+        let earlier = try await store.earlierImports(workflow: workflowID, sha256: sha256, idempotencyKey: idempotencyKey)
+        if let idempotencyKey, let keyed = earlier.first(where: { $0.idempotencyKey == idempotencyKey }) {
+            guard keyed.workflow == workflowID, keyed.sha256 == sha256 else {
+                throw WorkflowError(.invalidData, "--idempotency-key \(idempotencyKey) was used for another import (\(Self.describe(keyed))); nothing was imported: give a new key for a new import")
+            }
+            var summary = ImportSummary(workflow: workflowID, imported: keyed.rows, references: keyed.references)
+            summary.replayOf = keyed
+            return summary
+        }
+        if !again, let first = earlier.first(where: { $0.workflow == workflowID && $0.sha256 == sha256 }) {
+            throw Self.repeated(path, first)
+        }
         let now = clock.now().storagePrecision
         let checked = try await checkImport(path, definition: definition, actor: actor, now: now, size: size, progress: progress)
         guard checked.plan.total > 0 else { return ImportSummary(workflow: workflowID, imported: 0, references: []) }
+        let record = ImportRecord(workflow: workflowID, sha256: sha256, file: path, rows: checked.plan.total, actor: actor.name,
+                                  at: now, again: again, idempotencyKey: idempotencyKey)
+        let plan = BulkImportPlan(workflow: checked.plan.workflow, referencePrefix: checked.plan.referencePrefix,
+                                  casesPerYear: checked.plan.casesPerYear, record: record)
         let feed = try ImportFeed(path: path, checker: checked.checker, parents: checked.parents, size: size, progress: progress)
         do {
-            let blocks = try await store.importCases(checked.plan, next: { try await feed.next() })
+            let blocks = try await store.importCases(plan, next: { try await feed.next() })
             return ImportSummary(workflow: workflowID, imported: checked.plan.total, references: blocks)
         } catch StoreSignal.uniqueValueTaken {
-            throw WorkflowError(.conflict, "a unique value in \(path) was taken by another case while the file was being imported; nothing was imported: run the import again to see which")
+            // Invalid data, as when the checking pass finds it: the file holds a value another case now has.
+            throw WorkflowError(.invalidData, "a unique value in \(path) was taken by another case while the file was being imported; nothing was imported: run the import again to see which")
+        } catch let repeated as ImportRepeated {
+            throw Self.repeated(path, repeated.earlier)
         }
+    }
+
+    /// "by amina at 2026-11-29T10:00:00Z, 3 rows into avrr": an earlier import as a person would name it.
+    public static func describe(_ record: ImportRecord) -> String {
+        "\(record.file) by \(record.actor) at \(record.at.iso8601), \(record.rows) row\(record.rows == 1 ? "" : "s") into \(record.workflow)"
+    }
+
+    static func repeated(_ path: String, _ earlier: ImportRecord) -> WorkflowError {
+        WorkflowError(.invalidData, "\(path) was imported before (\(describe(earlier))); nothing was imported: to load the same rows once more, pass --again")
     }
 
     /// What the checking pass learned: what to write, and the parent cases the rows name.
@@ -139,12 +174,18 @@ extension Engine {
         guard let index = columns.parentIndex, index < record.fields.count else { return .none }
         let text = record.fields[index].trimmingSpaces
         if let known = cache[text] { return known.map(ImportParent.found) ?? .missing(text) }
-        let found = text.isEmpty ? nil : try await store.findCase(CaseLocator(text))
+        // Text no reference can hold (a control character, a NUL that PostgreSQL would refuse) is not looked up.
+        let lookable = !text.isEmpty && InputText.problem(text, lines: false, limit: InputLimits.shortText) == nil
+        let found = lookable ? try await store.findCase(CaseLocator(text)) : nil
         cache[text] = .some(found)
         return found.map(ImportParent.found) ?? .missing(text)
     }
 
     static func fileSize(_ path: String) throws(WorkflowError) -> Int {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw WorkflowError(.notFound, "\(path) is a directory: give the path of a CSV file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path), let end = try? handle.seekToEnd() else {
             throw WorkflowError(.notFound, "cannot read \(path): no such file, or no permission to read it")
         }

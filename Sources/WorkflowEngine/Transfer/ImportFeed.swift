@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Every row is checked again as it is read; a row that no longer passes means the file changed
 /// since it was checked, and the whole import is rolled back.
-actor ImportFeed {
-    static let batchSize = 2_000
+package actor ImportFeed {
+    package static let batchSize = 2_000
 
     private let path: String
     private var reader: CSVReader

@@ -32,6 +32,8 @@ struct ImportColumns: Sendable {
         case field(FieldDefinition)
         case openedAt
         case parent
+        /// `reference` and `state`, which an export adds: ignored, so that an exported file imports back.
+        case exportOnly
     }
 
     static let openedAt = "opened_at"
@@ -49,10 +51,12 @@ struct ImportColumns: Sendable {
         var kinds: [Kind] = []
         var seen: [String: Int] = [:]
         let names = header.fields.map { $0.trimmingSpaces }
+        if let refusal = separatorProblem(names, header: header, for: definition) { return .failure(refusal) }
         for (offset, name) in names.enumerated() {
             let column = offset + 1
             func refuse(_ message: String) {
-                problems.append(ImportProblem(row: header.row, column: column, columnName: name.isEmpty ? nil : name, message: message))
+                // A header is shown by its start only: a file of one endless line must not come back as the message.
+                problems.append(ImportProblem(row: header.row, column: column, columnName: name.isEmpty ? nil : InputText.quoted(name), message: message))
             }
             if let first = seen[name] { refuse("the column appears twice (also column \(first))") }
             seen[name] = seen[name] ?? column
@@ -60,22 +64,24 @@ struct ImportColumns: Sendable {
                 kinds.append(.field(field))
             } else if name == openedAt {
                 kinds.append(.openedAt)
+            } else if ExportTable.exportOnly.contains(name) {
+                kinds.append(.exportOnly)
             } else if name == parent {
                 kinds.append(.parent)
                 if definition.parentWorkflow == nil { refuse("\(definition.id) cases are not opened under a parent: drop this column") }
             } else {
                 kinds.append(.openedAt)  // a placeholder: a header with an unknown column is refused
                 refuse(name.isEmpty ? "the header names no column here: every column needs a field name"
-                       : "\(name) is not a field of \(definition.id); columns may be its fields (\(definition.fields.map(\.name).joined(separator: ", "))), \(openedAt) and \(parent)")
+                       : "\(InputText.quoted(name)) is not a field of \(definition.id); columns may be its fields (\(definition.fields.map(\.name).joined(separator: ", "))), \(openedAt) and \(parent)")
             }
         }
         for field in definition.fields where field.requiredAtOpen && seen[field.name] == nil {
             problems.append(ImportProblem(row: header.row, column: nil, columnName: nil,
-                                          message: "no \(field.name) column: \(field.name) (\(field.type.name)) is required to open a \(definition.id) case"))
+                                          message: "no \(field.name) column: \(field.name) (\(field.type.name)) is required to open \(Article.a(definition.id)) case"))
         }
         if let workflow = definition.parentWorkflow, seen[parent] == nil {
             problems.append(ImportProblem(row: header.row, column: nil, columnName: nil,
-                                          message: "no \(parent) column: each \(definition.id) case is opened under a \(workflow) case; add a \(parent) column holding its reference"))
+                                          message: "no \(parent) column: each \(definition.id) case is opened under \(Article.a(workflow)) case; add a \(parent) column holding its reference"))
         }
         if !problems.isEmpty { return .failure(ImportRefusal(problems: problems)) }
         let fieldIndex = Dictionary(kinds.enumerated().compactMap { offset, kind -> (String, Int)? in
@@ -85,6 +91,21 @@ struct ImportColumns: Sendable {
         return .success(ImportColumns(
             names: names, kinds: kinds, parentIndex: seen[parent].map { $0 - 1 },
             openedAtIndex: seen[openedAt].map { $0 - 1 }, indexOfField: fieldIndex))
+    }
+}
+
+extension ImportColumns {
+    /// A header of one column that names no column but holds a `;` or a tab is a file separated by something other
+    /// than commas (Excel saves "CSV" with semicolons where the decimal mark is a comma): one problem saying how to
+    /// save it, instead of one per missing column.
+    static func separatorProblem(_ names: [String], header: CSVRecord, for definition: WorkflowDefinition) -> ImportRefusal? {
+        guard names.count == 1, let only = names.first, definition.field(only) == nil,
+              only != openedAt, only != parent, !ExportTable.exportOnly.contains(only) else { return nil }
+        let found = [(";", "semicolons (;)"), ("\t", "tabs")].first { only.contains($0.0) }
+        let what = found.map { "is separated by \($0.1), not commas" } ?? "holds one column that names no field and no comma"
+        let save = "rsoctl reads comma-separated UTF-8: in Excel, save as \"CSV UTF-8 (comma delimited)\""
+        return ImportRefusal(problems: [ImportProblem(row: header.row, column: nil, columnName: nil,
+                                                      message: "the header \(what): \(save)")])
     }
 }
 
@@ -132,15 +153,19 @@ struct ImportRowChecker: Sendable {
                 if let date = Date(iso8601: text)?.storagePrecision, date <= now {
                     at = date
                 } else {
-                    let why = Date(iso8601: text) == nil ? "is not an ISO 8601 time (e.g. 2013-06-24T09:30:00Z) or date (2013-06-24)" : "is in the future (the import runs at \(now.iso8601))"
-                    problems.append(problem(record, index, "'\(text)' \(why)"))
+                    let why = Date(iso8601: text) != nil ? "is in the future (the import runs at \(now.iso8601))"
+                        : Date(unboundedISO8601: text) != nil ? "is outside the accepted dates and times, \(InputLimits.dateRange)"
+                        : "is not an ISO 8601 time (e.g. 2013-06-24T09:30:00Z) or date (2013-06-24)"
+                    problems.append(problem(record, index, "'\(InputText.quoted(text))' \(why)"))
                 }
+            case .exportOnly:
+                continue
             case .parent:
                 if case .missing(let text) = parent {
                     let workflow = definition.parentWorkflow ?? "parent"
                     problems.append(problem(record, index, text.isEmpty
-                        ? "no parent given: each \(definition.id) case is opened under a \(workflow) case; give its reference"
-                        : "no case \(text): give the reference of an existing \(workflow) case"))
+                        ? "no parent given: each \(definition.id) case is opened under \(Article.a(workflow)) case; give its reference"
+                        : "no case \(InputText.quoted(text)): give the reference of an existing \(workflow) case"))
                 }
             }
         }
@@ -174,7 +199,7 @@ struct ImportRowChecker: Sendable {
                 problems.append(problem(record, index, failure.problem))
             case .success(let value):
                 if field.requiredAtOpen && !value.isPresent {
-                    problems.append(problem(record, index, "is required to open a \(definition.id) case: give a \(field.type.name) value"))
+                    problems.append(problem(record, index, "is required to open \(Article.a(definition.id)) case: give \(Article.a(field.type.name)) value"))
                 }
             }
         }

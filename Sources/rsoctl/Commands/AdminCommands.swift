@@ -11,10 +11,20 @@ struct DatabaseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply pending migrations (safe to re-run).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
+        @Option(name: .customLong("grant-to"), help: "PostgreSQL: then grant this role (one that owns nothing) exactly what rsoctl needs.")
+        var applicationRole: String?
 
         func run() async throws {
-            let applied = try await global.withEngine { try await $0.store.migrate() }
+            let (applied, granted) = try await global.withEngine { engine in
+                let applied = try await engine.store.migrate()
+                guard let applicationRole else { return (applied, [String]()) }
+                guard let granting = engine.store as? any ApplicationRoleGranting else {
+                    throw WorkflowError(.usage, "--grant-to applies to PostgreSQL: an SQLite file has no database roles")
+                }
+                return (applied, try await granting.grantApplicationRole(applicationRole))
+            }
             Output.note(applied.isEmpty ? "rsoctl: schema is up to date" : "rsoctl: applied \(applied.count) migration(s)")
+            if let applicationRole { Output.note("rsoctl: granted \(applicationRole) \(granted.joined(separator: "; "))") }
             let rows = applied.map { MigrationView($0) }
             Output.print(output.format, json: ["applied": rows], table: MigrationView.table(rows))
         }
@@ -46,70 +56,5 @@ struct MigrationView: Encodable {
 
     static func table(_ rows: [MigrationView]) -> Table {
         Table(columns: ["version", "name", "applied"], rows: rows.map { [String($0.version), $0.name, $0.appliedAt ?? "pending"] })
-    }
-}
-
-/// `rsoctl users …`: who may act, in which roles.
-struct UsersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Add and list users.", subcommands: [Add.self, List.self])
-
-    struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Add a user. The first user (an admin) may be added by anyone; then only admins add users.")
-        @Argument(help: "The user's name.") var name: String
-        @Option(name: .customLong("role"), parsing: .upToNextOption,
-                help: "Roles: \(Role.assignable.map(\.rawValue).joined(separator: ", ")) (repeat or comma-separate).")
-        var roleNames: [String] = []
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
-
-        func run() async throws {
-            let roles = try Self.parse(roleNames)
-            let user = try await global.withEngine { try await $0.addUser(name, roles: roles, as: global.optionalActor) }
-            let view = UserView(user)
-            Output.print(output.format, json: view, table: UserView.table([view]))
-        }
-
-        static func parse(_ names: [String]) throws -> [Role] {
-            try names.flatMap { $0.split(separator: ",") }.map { name in
-                guard let role = Role(rawValue: String(name)), role != .system else {
-                    throw WorkflowError(.usage, "unknown role \(name); roles: \(Role.assignable.map(\.rawValue).joined(separator: ", "))")
-                }
-                return role
-            }
-        }
-    }
-
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List users and their roles.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
-
-        func run() async throws {
-            let actor = try global.actorName()
-            let users = try await global.withEngine { try await $0.users(as: actor) }
-            let views = users.map(UserView.init)
-            Output.print(output.format, json: ["users": views], table: UserView.table(views))
-        }
-    }
-}
-
-struct UserView: Encodable {
-    let name: String
-    let roles: [String]
-    let createdAt: String
-    let createdBy: String?
-
-    init(_ user: User) {
-        name = user.name
-        roles = user.roles.map(\.rawValue)
-        createdAt = user.createdAt.iso8601
-        createdBy = user.createdBy
-    }
-
-    static func table(_ rows: [UserView]) -> Table {
-        Table(columns: ["name", "roles", "created", "by"],
-              rows: rows.map { [$0.name, $0.roles.joined(separator: ","), $0.createdAt, $0.createdBy ?? ""] })
     }
 }

@@ -10,7 +10,7 @@ struct CaseCommand: AsyncParsableCommand {
 
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case in its workflow's initial state.")
-        @Argument(help: "The workflow, e.g. avrr (rsoctl workflow list).") var workflow: String
+        @Argument(help: "The workflow, e.g. avrr (rsoctl workflow list).", transform: WorkflowID.parse) var workflow: String
         @OptionGroup var fields: FieldArguments
         @Option(help: "The parent case's reference or id.") var parent: String?
         @Option(help: "Back-date the opening (ISO 8601).") var at: Timestamp?
@@ -21,11 +21,11 @@ struct CaseCommand: AsyncParsableCommand {
         func run() async throws {
             let actor = try global.actorName()
             let values = try fields.values()
-            let record = try await global.withEngine { engine in
-                try await engine.open(workflow, fields: values, parent: parent.map(CaseLocator.init), as: actor,
-                                      at: at?.date, idempotencyKey: idempotencyKey)
+            let view = try await global.withEngine { engine in
+                try await CaseView.of(engine.open(workflow, fields: values, parent: parent.map(CaseLocator.init), as: actor,
+                                      at: at?.date, idempotencyKey: idempotencyKey), in: engine)
             }
-            CaseView.print(record, as: output.format)
+            view.print(as: output.format)
         }
     }
 
@@ -44,11 +44,11 @@ struct CaseCommand: AsyncParsableCommand {
         func run() async throws {
             let actor = try global.actorName()
             let values = try fields.values()
-            let record = try await global.withEngine { engine in
-                try await engine.advance(CaseLocator(reference), transition, fields: values, reason: reason, as: actor,
-                                         expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey)
+            let view = try await global.withEngine { engine in
+                try await CaseView.of(engine.advance(CaseLocator(reference), transition, fields: values, reason: reason, as: actor,
+                                         expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey), in: engine)
             }
-            CaseView.print(record, as: output.format)
+            view.print(as: output.format)
         }
     }
 
@@ -70,11 +70,11 @@ struct CaseCommand: AsyncParsableCommand {
         func run() async throws {
             let actor = try global.actorName()
             let values = try fields.values()
-            let record = try await global.withEngine { engine in
-                try await engine.update(CaseLocator(reference), fields: values, reason: reason, as: actor,
-                                        expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey)
+            let view = try await global.withEngine { engine in
+                try await CaseView.of(engine.update(CaseLocator(reference), fields: values, reason: reason, as: actor,
+                                        expectedVersion: expectVersion, at: at?.date, idempotencyKey: idempotencyKey), in: engine)
             }
-            CaseView.print(record, as: output.format)
+            view.print(as: output.format)
         }
     }
 
@@ -92,21 +92,21 @@ struct CaseCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
 
-        var count: Int { Int(countText.first ?? "") ?? 0 }
-
         func validate() throws {
-            guard countText.count == 1, Int(countText[0]) != nil else {
-                throw ValidationError("COUNT must be one whole number, e.g. 4, or -1 to correct an error")
+            // One whole number; one too large for any integer is data out of range (65, in run), not a usage slip.
+            guard countText.count == 1, countText[0].wholeMatch(of: /[-+]?[0-9]+/) != nil else {
+                throw ValidationError("COUNT must be one whole number from -\(Decider.largestOutcomeCount) to \(Decider.largestOutcomeCount), e.g. 4, or -1 to correct an error")
             }
         }
 
         func run() async throws {
             let actor = try global.actorName()
-            let record = try await global.withEngine { engine in
-                try await engine.record(CaseLocator(reference), outcome: outcome, count: count, reason: reason, as: actor,
-                                        at: at?.date, idempotencyKey: idempotencyKey)
+            guard let count = Int(countText[0]) else { throw Decider.implausibleCount(countText[0]) }
+            let view = try await global.withEngine { engine in
+                try await CaseView.of(engine.record(CaseLocator(reference), outcome: outcome, count: count, reason: reason, as: actor,
+                                        at: at?.date, idempotencyKey: idempotencyKey), in: engine)
             }
-            CaseView.print(record, as: output.format)
+            view.print(as: output.format)
         }
     }
 }

@@ -7,12 +7,15 @@ extension CaseCommand {
         static let configuration = CommandConfiguration(abstract: "Show a case as it stands now.")
         @Argument(help: "The case's reference or id.") var reference: String
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var why: PurposeOption
         @OptionGroup var output: FormatOption
 
         func run() async throws {
             let actor = try global.actorName()
-            let record = try await global.withEngine { try await $0.show(CaseLocator(reference), as: actor) }
-            CaseView.print(record, as: output.format)
+            let view = try await global.withEngine { engine in
+                try await CaseView.of(try await engine.show(CaseLocator(reference), as: actor, purpose: why.purpose), in: engine)
+            }
+            view.print(as: output.format)
         }
     }
 
@@ -20,11 +23,12 @@ extension CaseCommand {
         static let configuration = CommandConfiguration(abstract: "Show a case's history, oldest event first.")
         @Argument(help: "The case's reference or id.") var reference: String
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var why: PurposeOption
         @OptionGroup var output: FormatOption
 
         func run() async throws {
             let actor = try global.actorName()
-            let (record, events) = try await global.withEngine { try await $0.history(CaseLocator(reference), as: actor) }
+            let (record, events) = try await global.withEngine { try await $0.history(CaseLocator(reference), as: actor, purpose: why.purpose) }
             let view = HistoryView(record, events)
             Output.print(output.format, json: view, table: view.table)
         }
@@ -32,13 +36,14 @@ extension CaseCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List cases, oldest first.")
-        @Option(help: "Only this workflow.") var workflow: String?
+        @Option(help: "Only this workflow.", transform: WorkflowID.parse) var workflow: String?
         @Option(help: "Only cases in this state.") var state: String?
         @Option(help: "Only children of this case (reference or id).") var parent: String?
         @Flag(help: "Only cases past their due date.") var overdue = false
         @OptionGroup var fields: FieldArguments
         @Option(help: "At most this many cases.") var limit = 100
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var why: PurposeOption
         @OptionGroup var output: FormatOption
 
         func validate() throws {
@@ -50,14 +55,22 @@ extension CaseCommand {
             let filters = try fields.filters()
             // One instant for the filter and for each case's lateness, so they agree.
             let now = Date()
-            let records = try await global.withEngine { engine in
+            let views = try await global.withEngine { engine in
                 var parentID: UUID?
                 if let parent { parentID = try await engine.find(CaseLocator(parent)).id }
                 let query = CaseQuery(workflow: workflow, state: state, parentID: parentID,
                                       overdueAt: overdue ? now : nil, fieldEquals: filters, limit: limit)
-                return try await engine.list(query, as: actor)
+                // Each parent looked up once: a list's cases mostly share a few parents.
+                var parentReferences: [UUID: String] = [:]
+                var views: [CaseView] = []
+                for record in try await engine.list(query, as: actor, purpose: why.purpose) {
+                    if let id = record.parentID, parentReferences[id] == nil {
+                        parentReferences[id] = try await engine.find(.id(id)).reference
+                    }
+                    views.append(CaseView(record, parentReference: record.parentID.flatMap { parentReferences[$0] }, now: now))
+                }
+                return views
             }
-            let views = records.map { CaseView($0, now: now) }
             Output.print(output.format, json: CaseListView(cases: views),
                          table: Table(columns: CaseView.listColumns, rows: views.map(\.listRow)))
         }

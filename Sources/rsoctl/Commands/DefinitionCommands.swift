@@ -42,7 +42,7 @@ struct WorkflowCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a workflow's states, transitions, fields and timers.")
-        @Argument(help: "The workflow, e.g. avrr.") var workflow: String
+        @Argument(help: "The workflow, e.g. avrr.", transform: WorkflowID.parse) var workflow: String
         @OptionGroup var output: FormatOption
 
         func run() async throws {
@@ -53,7 +53,7 @@ struct WorkflowCommand: AsyncParsableCommand {
 
     struct Graph: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Draw a workflow as Mermaid or Graphviz DOT.")
-        @Argument(help: "The workflow, e.g. avrr.") var workflow: String
+        @Argument(help: "The workflow, e.g. avrr.", transform: WorkflowID.parse) var workflow: String
         @Option(help: "mermaid or dot.") var format: GraphFormat = .mermaid
 
         func run() async throws {
@@ -114,7 +114,7 @@ struct WorkflowView: Encodable {
     }
 
     var table: Table {
-        var rows: [[String]] = parentWorkflow.map { [["parent", $0, "every case is opened under a \($0) case"]] } ?? []
+        var rows: [[String]] = parentWorkflow.map { [["parent", $0, "every case is opened under \(Article.a($0)) case"]] } ?? []
         rows += states.map { ["state", $0.name, $0.kind] }
         rows += transitions.map {
             ["transition", $0.name,

@@ -9,7 +9,7 @@ struct MetricsCommand: AsyncParsableCommand {
 
     struct Stages: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How many cases stand in each state, in definition order.")
-        @Argument(help: "The workflow, e.g. avrr.") var workflow: String
+        @Argument(help: "The workflow, e.g. avrr.", transform: WorkflowID.parse) var workflow: String
         @Option(name: .customLong("as-of"), help: "Counts at the end of this day (UTC), e.g. 2013-06-24.") var asOf: Day?
         @Option(help: "Split each count by this field's value, e.g. host_country.") var by: String?
         @OptionGroup var global: GlobalOptions
@@ -27,7 +27,7 @@ struct MetricsCommand: AsyncParsableCommand {
 extension MetricsCommand {
     struct Outcomes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Outcome totals, corrections included (e.g. arrests per period).")
-        @Argument(help: "A workflow with outcome counters, e.g. jpa.operation.") var workflow: String
+        @Argument(help: "A workflow with outcome counters, e.g. jpa.operation.", transform: WorkflowID.parse) var workflow: String
         @Option(help: "Only the children of this case, e.g. a JPA period's operations.") var parent: String?
         @Option(help: "Only outcomes recorded from the start of this day (UTC).") var from: Day?
         @Option(help: "Only outcomes recorded up to the end of this day (UTC).") var to: Day?
@@ -51,7 +51,7 @@ extension MetricsCommand {
     struct Flow: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "How many cases entered a state in a period, both days included (e.g. returns in a financial year).")
-        @Argument(help: "The workflow, e.g. avrr.") var workflow: String
+        @Argument(help: "The workflow, e.g. avrr.", transform: WorkflowID.parse) var workflow: String
         @Option(help: "The state entered, e.g. returned.") var into: String
         @Option(help: "First day of the period (UTC), e.g. 2016-07-01.") var from: Day
         @Option(help: "Last day of the period (UTC), e.g. 2017-06-30.") var to: Day
@@ -74,7 +74,7 @@ extension MetricsCommand {
     struct Durations: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Days spent in each state (median, 90th percentile), or from registration to --state, over cases that got there.")
-        @Argument(help: "The workflow, e.g. avrr.") var workflow: String
+        @Argument(help: "The workflow, e.g. avrr.", transform: WorkflowID.parse) var workflow: String
         @Option(help: "Measure from opening to first entering this state instead, e.g. returned.") var state: String?
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption

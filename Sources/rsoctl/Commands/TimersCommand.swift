@@ -11,15 +11,19 @@ struct TimersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fire every due timer transition as the system user, once each; list overdue cases.",
             discussion: """
-                Safe to run from several processes at once (e.g. a cron job on each server): each due case is
-                claimed by one of them and its transition is made once. A transition is recorded at the moment
-                its deadline passed, not when the run got to it. A timer whose transition's guards fail fires
+                Safe to run from several processes at once (e.g. a cron job on each server): each due case is \
+                claimed by one of them and its transition is made once. A transition is recorded at the moment \
+                its deadline passed, not when the run got to it. A timer whose transition's guards fail fires \
                 nothing: the case is listed as overdue with the unmet guards.
+
                 Overdue cases show how late they are: lateBy in whole days and hours ("3d 4h"), lateBySeconds exact.
+
                 Acts as the system user: no --actor is needed.
                 """)
-        @Option(help: "Measure deadlines at this time instead of now (ISO 8601, or a date meaning midnight UTC); may be in the future.")
+        @Option(help: "Measure deadlines at this earlier time instead of now (ISO 8601, or a date meaning midnight UTC); never in the future.")
         var now: Timestamp?
+        @Flag(name: .customLong("dry-run"), help: "List what would fire and what is overdue; claim and write nothing.")
+        var dryRun = false
         @Option(help: "List at most this many overdue cases.") var limit = 1000
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
@@ -30,9 +34,9 @@ struct TimersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let at = now?.date ?? Date()
-            let limit = limit
-            let result = try await global.withEngine { try await $0.runTimers(now: at, overdueLimit: limit) }
-            Output.note("rsoctl: fired \(result.fired.count) timer transition(s); \(result.overdue.count) case(s) overdue"
+            let limit = limit, dryRun = dryRun
+            let result = try await global.withEngine { try await $0.runTimers(now: at, dryRun: dryRun, overdueLimit: limit) }
+            Output.note("rsoctl: \(dryRun ? "would fire" : "fired") \(result.fired.count) timer transition(s); \(result.overdue.count) case(s) overdue"
                         + (result.skipped.isEmpty ? "" : "; \(result.skipped.count) skipped (changed meanwhile)"))
             if result.overdue.count >= limit {
                 Output.note("rsoctl: only the first \(limit) overdue cases are listed; raise --limit to see more")
@@ -43,7 +47,8 @@ struct TimersCommand: AsyncParsableCommand {
     }
 }
 
-/// The `timers run` JSON shape: `{"now", "fired": [...], "overdue": [...], "skipped": [...]}`.
+/// The `timers run` JSON shape: `{"now", "dryRun", "fired": [...], "overdue": [...], "skipped": [...]}`; in a dry run
+/// `fired` lists the transitions that would be made.
 struct TimerRunView: Encodable {
     struct Fired: Encodable {
         let reference: String
@@ -85,12 +90,14 @@ struct TimerRunView: Encodable {
     }
 
     let now: String
+    let dryRun: Bool
     let fired: [Fired]
     let overdue: [Overdue]
     let skipped: [Skipped]
 
     init(_ run: TimerRun) {
         now = run.now.iso8601
+        dryRun = run.dryRun
         fired = run.fired.map {
             Fired(reference: $0.record.reference, workflow: $0.record.workflow, transition: $0.transition,
                   from: $0.from, to: $0.record.state, at: $0.record.updatedAt.iso8601)
@@ -107,7 +114,8 @@ struct TimerRunView: Encodable {
 
     /// One line per case: what happened to it, how late it is, and why when nothing fired.
     var table: Table {
-        var rows = fired.map { [$0.reference, $0.workflow, $0.to, "fired \($0.transition)", $0.at, "", "from \($0.from)"] }
+        let firing = dryRun ? "would fire" : "fired"
+        var rows = fired.map { [$0.reference, $0.workflow, $0.to, "\(firing) \($0.transition)", $0.at, "", "from \($0.from)"] }
         rows += overdue.map {
             [$0.reference, $0.workflow, $0.state, "overdue", $0.dueAt, $0.lateBy,
              $0.unmetGuards.map { "unmet: " + $0.joined(separator: "; ") } ?? ""]

@@ -8,19 +8,29 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Open one case per row of a CSV file: every row, or none.",
         discussion: """
-            The file is UTF-8 CSV (RFC 4180 quoting; a list is comma-separated inside one quoted value).
-            Its header names the columns: fields of the workflow (rsoctl workflow show WF), and optionally
-              opened_at  when the case was opened: ISO 8601 (2013-06-24T09:30:00Z) or a date (midnight UTC);
-                         not in the future; empty or absent means now;
-              parent     for workflows opened under another (jpa.operation): the parent case's reference.
-            An empty cell leaves its field unset. Every row is checked first; any problem refuses the whole
-            file (exit 65), listing the row and column of each, and nothing is written. Otherwise every case
-            is written in one transaction (COPY on PostgreSQL) with its reference, opened event and stage.
+            The file is UTF-8 CSV, comma-separated (RFC 4180 quoting; a list is comma-separated inside one quoted value; a byte-order mark and CRLF line ends are accepted: in Excel, save as "CSV UTF-8 (comma delimited)"). \
+            Its header names the columns: fields of the workflow (rsoctl workflow show WF), and optionally:
+            - reference, state: written by export, ignored (each case gets a new reference and starts in the initial state).
+            - opened_at: when the case was opened, ISO 8601 (2013-06-24T09:30:00Z) or a date (midnight UTC); \
+            not in the future; empty or absent means now.
+            - parent: for workflows opened under another (jpa.operation), the parent case's reference.
+
+            An empty cell leaves its field unset. Every row is checked first; any problem refuses the whole \
+            file (exit 65), listing the row and column of each, and nothing is written. Otherwise every case \
+            is written in one transaction (COPY on PostgreSQL) with its reference, opened event and stage. \
             The acting user must hold a role that may open cases of the workflow.
+
+            Each import is recorded (the file's SHA-256, rows, who, when): the same file again is refused \
+            (exit 65) naming the earlier import, unless --again. With --idempotency-key, a retry returns the \
+            first result.
+
+            Limits: a row (line) at most 1 MiB; values as for case open (README, "Limits").
             """)
 
-    @Argument(help: "The workflow, e.g. avrr (rsoctl workflow list).") var workflow: String
+    @Argument(help: "The workflow, e.g. avrr (rsoctl workflow list).", transform: WorkflowID.parse) var workflow: String
     @Argument(help: "The CSV file.") var file: String
+    @Flag(help: "Import the file even though the same file was imported before (its rows are loaded once more).") var again = false
+    @Option(name: .customLong("idempotency-key"), help: "Retrying with the same key imports only once and returns the first result.") var idempotencyKey: String?
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: FormatOption
 
@@ -31,7 +41,8 @@ struct ImportCommand: AsyncParsableCommand {
         let summary: ImportSummary
         do {
             summary = try await global.withEngine { engine in
-                try await engine.importCases(workflow, from: file, as: actor, progress: { bar.show($0) })
+                try await engine.importCases(workflow, from: file, as: actor, again: again, idempotencyKey: idempotencyKey,
+                                             progress: { bar.show($0) })
             }
             bar.finish()
         } catch {
@@ -42,6 +53,10 @@ struct ImportCommand: AsyncParsableCommand {
         let seconds = max(0.001, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
         let view = ImportView(summary)
         Output.print(output.format, json: view, table: view.table)
+        if let first = summary.replayOf {
+            Output.note("rsoctl: a replay: --idempotency-key \(idempotencyKey ?? "") was used by the import of \(Engine.describe(first)); nothing was imported now")
+            return
+        }
         Output.note("rsoctl: imported \(summary.imported) \(summary.workflow) case\(summary.imported == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s (\(Int(Double(summary.imported) / seconds)) rows/s)")
     }
 }
@@ -82,20 +97,33 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write every case of a workflow as CSV or JSON, with its state now or at the end of a day.",
         discussion: """
-            CSV: a header of reference, state, parent (for workflows opened under one) and every field.
+            CSV: a header of reference, state, parent (for workflows opened under one) and every field. With --excel, the file starts with a UTF-8 byte-order mark and its lines end in CRLF, as Excel expects. An exported file imports back: import ignores the reference and state columns.
+
             JSON: {"workflow", "asOf", "cases": [{"reference", "id", "state", "openedAt", "parent", "fields"}]}.
-            With --as-of, each case's state is the one it stood in at the end of that day (UTC) and cases
+
+            With --as-of, each case's state is the one it stood in at the end of that day (UTC) and cases \
             opened later are left out; fields are the case's current values.
             """)
 
-    @Argument(help: "The workflow, e.g. avrr.") var workflow: String
+    @Argument(help: "The workflow, e.g. avrr.", transform: WorkflowID.parse) var workflow: String
     @Option(name: .customLong("as-of"), help: "States at the end of this day (UTC), e.g. 2013-06-24.") var asOf: Day?
     @Option(help: "Output format: csv or json.") var format: Format = .csv
+    @Flag(help: "CSV for Excel: a UTF-8 byte-order mark and CRLF line ends (import reads it back).") var excel = false
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var why: PurposeOption
+
+    func validate() throws {
+        if excel && format != .csv { throw ValidationError("--excel applies to --format csv only") }
+    }
 
     func run() async throws {
         let actor = try global.actorName()
-        let (workflow, asOf, format) = (workflow, asOf?.date, format)
+        let (workflow, asOf, format, excel) = (workflow, asOf?.date, format, excel)
+        // Excel reads a file as UTF-8 only with a byte-order mark, and expects CRLF between records.
+        @Sendable func csvRecord(_ values: [String]) -> String {
+            let record = CSVWriter.record(values)
+            return excel ? record.dropLast() + "\r\n" : record
+        }
         let stream = StreamedOutput()
         try await global.withEngine { engine in
             let table = ExportTable(try engine.registry.workflow(workflow))
@@ -103,7 +131,7 @@ struct ExportCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             switch format {
             case .csv:
-                stream.opening = CSVWriter.record(table.columns)
+                stream.opening = (excel ? "\u{FEFF}" : "") + csvRecord(table.columns)
             case .json:
                 let head = "{\"workflow\":\(String(decoding: try encoder.encode(workflow), as: UTF8.self)),\"asOf\":"
                 stream.opening = head + (asOf.map { "\"\($0)\"" } ?? "null") + ",\"cases\":["
@@ -111,9 +139,9 @@ struct ExportCommand: AsyncParsableCommand {
                 stream.prefix = "\n"
                 stream.closing = "\n]}\n"
             }
-            try await engine.exportCases(workflow, asOf: asOf, as: actor) { exported in
+            try await engine.exportCases(workflow, asOf: asOf, as: actor, purpose: why.purpose) { exported in
                 switch format {
-                case .csv: stream.write(CSVWriter.record(table.row(exported)))
+                case .csv: stream.write(csvRecord(table.row(exported)))
                 case .json: stream.write(String(decoding: try encoder.encode(ExportedCaseView(exported)), as: UTF8.self))
                 }
             }

@@ -2,34 +2,53 @@ import ArgumentParser
 import Foundation
 import WorkflowEngine
 
-/// `rsoctl demo`: demo users, a few dozen AVRR cases spread over the stages, the Joint Periods of
-/// Action 1–3 with their operations, the RSO's secondments 2013–2017 and the CRVS assessment
-/// pilots; then the AVRR stage counts.
+/// `rsoctl demo`: demo users, the AVRR pilot's cases of 2012–2013 spread over the stages, this week's AVRR cases
+/// (dated relative to `--today`), the Joint Periods of Action 1–3 with their operations, the RSO's secondments
+/// 2013–2017 and the CRVS assessment pilots; then the AVRR stage counts.
 ///
-/// Every write is back-dated and carries an idempotency key, so running the demo again changes nothing.
+/// Every write is back-dated and carries an idempotency key, so running the demo again changes nothing. The timers
+/// due by the demo's day are run at its end, as `timers run` would have run them over the years (the pilot's cases
+/// in monitoring close a year after it began, recorded on that day): `timers run` after the demo finds nothing of
+/// the demo's left to fire.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Load demo users, AVRR, JPA, secondment and CRVS cases (idempotent), then print the AVRR stage counts.")
+        abstract: "Load demo users, AVRR, JPA, secondment and CRVS cases (idempotent), then print the AVRR stage counts.",
+        discussion: "The AVRR pilot's cases date from 2012–2013; this week's AVRR cases are dated relative to --today. Timers due by that day are run at the end, so timers run finds nothing of the demo's left to fire.")
+    @Option(help: "The day this week's cases are dated from (YYYY-MM-DD, UTC; default: today; not in the future).")
+    var today: Day?
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: FormatOption
 
     func run() async throws {
-        let (report, jpa) = try await global.withEngine { engine in
+        let wallClock = Date()
+        let day = today?.date ?? SimpleDate(String(wallClock.iso8601.prefix(10)))!
+        let midnight = day.startOfDay
+        guard midnight <= wallClock else {
+            throw WorkflowError(.usage, "--today \(day) is in the future: the demo records what happened, so its day is today or earlier (YYYY-MM-DD)")
+        }
+        let (report, jpa, fired) = try await global.withEngine { engine in
             try await DemoUsers.ensure(engine)
             let plans = AVRRDemo.plans()
             for (index, plan) in plans.enumerated() {
                 try await plan.load(into: engine)
                 if (index + 1) % 12 == 0 { Output.note("rsoctl demo: \(index + 1)/\(plans.count) AVRR cases") }
             }
+            try await CurrentAVRRDemo.load(into: engine, today: midnight)
             let jpa = try await JPADemo.load(into: engine)
             try await SecondmentDemo.load(into: engine)
             try await CRVSDemo.load(into: engine)
-            return (try await engine.stageCounts("avrr", as: DemoUsers.manager), jpa)
+            // What `timers run` would have done by the demo's day, each transition recorded when its timer came due.
+            let fired = try await engine.runTimers(now: midnight).fired.count
+            return (try await engine.stageCounts("avrr", as: DemoUsers.manager), jpa, fired)
         }
         let manager = DemoUsers.manager
-        Output.note("rsoctl demo: AVRR cases per stage (try: rsoctl case list --workflow avrr --actor \(DemoUsers.caseworkers[0]))")
-        Output.note("rsoctl demo: also try")
+        if fired > 0 {
+            Output.note("rsoctl demo: ran the timers due by \(day): \(fired) transition(s), each recorded on the day it came due (monitoring closes after a year)")
+        }
+        Output.note("rsoctl demo: try")
+        Output.note("  rsoctl case list --workflow avrr --overdue --actor \(DemoUsers.caseworkers[0])")
+        Output.note("  rsoctl timers run --dry-run")
         if let second = jpa.dropFirst().first {
             Output.note("  rsoctl metrics outcomes jpa.operation --parent \(second) --by lead_country --actor \(manager)")
         }
@@ -38,7 +57,16 @@ struct DemoCommand: AsyncParsableCommand {
         Output.note("  rsoctl case list --workflow secondment --actor \(manager)")
         Output.note("  rsoctl report crvs.access --actor \(manager)")
         let view = StageReportView(report)
-        Output.print(output.format, json: view, table: view.table)
+        let total = view.stages.reduce(0) { $0 + $1.count }
+        if output.format == .table {
+            // The heading belongs to the table: both on stdout, together.
+            print("AVRR cases per stage, as of \(String(wallClock.iso8601.prefix(10))) (this week's cases dated from \(day)):")
+            fflush(nil)
+        }
+        // The total is for reading; CSV keeps the `metrics stages` rows, one per state.
+        var table = view.table
+        if output.format == .table { table.rows.append(["total", String(total)] + Array(repeating: "", count: table.columns.count - 2)) }
+        Output.print(output.format, json: view, table: table)
     }
 }
 

@@ -14,6 +14,8 @@ struct CaseView: Encodable {
     let fields: FieldValues
     let outcomes: [String: Int]
     let parentId: String?
+    /// The parent's reference (`JPAP-2013-000001`): what a person knows it by; `parentId` stays for scripts.
+    let parentReference: String?
     let assignee: String?
     let dueAt: String?
     let overdue: Bool
@@ -26,7 +28,8 @@ struct CaseView: Encodable {
     let updatedBy: String
     let updatedAt: String
 
-    init(_ record: CaseRecord, now: Date = Date()) {
+    init(_ record: CaseRecord, parentReference: String? = nil, now: Date = Date()) {
+        self.parentReference = parentReference
         id = record.id.uuidString.lowercased()
         reference = record.reference
         workflow = record.workflow
@@ -55,7 +58,7 @@ struct CaseView: Encodable {
     func encode(to encoder: any Encoder) throws {
         enum Keys: String, CodingKey {
             case id, reference, workflow, definitionVersion, state, previousState, stateEnteredAt, version, fields, outcomes
-            case parentId, assignee, dueAt, overdue, lateBy, lateBySeconds, allowedTransitions, createdBy, createdAt, updatedBy, updatedAt
+            case parentId, parentReference, assignee, dueAt, overdue, lateBy, lateBySeconds, allowedTransitions, createdBy, createdAt, updatedBy, updatedAt
         }
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(id, forKey: .id)
@@ -69,6 +72,7 @@ struct CaseView: Encodable {
         try c.encode(fields, forKey: .fields)
         try c.encode(outcomes, forKey: .outcomes)
         try c.encode(parentId, forKey: .parentId)
+        try c.encode(parentReference, forKey: .parentReference)
         try c.encode(assignee, forKey: .assignee)
         try c.encode(dueAt, forKey: .dueAt)
         try c.encode(overdue, forKey: .overdue)
@@ -81,10 +85,16 @@ struct CaseView: Encodable {
         try c.encode(updatedAt, forKey: .updatedAt)
     }
 
+    /// A case with its parent's reference looked up (a case stores only the parent's id).
+    static func of(_ record: CaseRecord, in engine: Engine, now: Date = Date()) async throws -> CaseView {
+        var parentReference: String?
+        if let parentID = record.parentID { parentReference = try await engine.find(.id(parentID)).reference }
+        return CaseView(record, parentReference: parentReference, now: now)
+    }
+
     /// Prints a case in the chosen format: what every case command answers with.
-    static func print(_ record: CaseRecord, as format: OutputFormat) {
-        let view = CaseView(record)
-        Output.print(format, json: view, table: view.table)
+    func print(as format: OutputFormat) {
+        Output.print(format, json: self, table: table)
     }
 
     /// One row per attribute, then one per field.
@@ -95,7 +105,7 @@ struct CaseView: Encodable {
             ["due", dueAt.map { overdue ? "\($0) (overdue)" : $0 } ?? ""],
             ["created", "\(createdAt) by \(createdBy)"], ["updated", "\(updatedAt) by \(updatedBy)"],
         ]
-        if let parentId { rows.append(["parent", parentId]) }
+        if let parentId { rows.append(["parent", parentReference ?? parentId]) }
         rows += fields.sorted { $0.key < $1.key }.map { ["field \($0.key)", $0.value.plainText] }
         rows += outcomes.sorted { $0.key < $1.key }.map { ["outcome \($0.key)", String($0.value)] }
         return Table(columns: ["attribute", "value"], rows: rows)

@@ -1,0 +1,321 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+import WorkflowEngine
+
+/// Bulk import with COPY, and streamed export, for PostgreSQL.
+///
+/// An import is one transaction on one connection: the reference blocks are reserved first (one
+/// statement); then each batch is copied into `cases`, `case_events` (whose `seq` PostgreSQL assigns)
+/// and `case_unique_values`, and its stage intervals are inserted from its opened events, so that
+/// each interval carries its event's `seq`. While one batch is written, the next is read, checked
+/// and encoded.
+extension PostgresStore {
+    static let bulkCaseColumns = [
+        "id", "reference", "workflow", "definition_version", "state", "state_entered_at", "version", "fields",
+        "parent_id", "due_at", "created_by", "created_at", "updated_by", "updated_at", "chain_head",
+    ]
+    static let bulkEventColumns = ["case_id", "case_version", "kind", "to_state", "actor", "role", "fields", "at", "chain"]
+
+    public func takenClaims(_ claims: [UniqueClaim]) async throws -> [UniqueClaim: String] {
+        guard !claims.isEmpty else { return [:] }
+        return try await run { connection in
+            var taken: [UniqueClaim: String] = [:]
+            let rows = try await connection.query(
+                """
+                SELECT u.workflow, u.field, u.value, c.reference
+                FROM case_unique_values u JOIN cases c ON c.id = u.case_id
+                WHERE (u.workflow, u.field, u.value) IN (
+                    SELECT * FROM unnest(\(claims.map(\.workflow))::text[], \(claims.map(\.field))::text[], \(claims.map(\.value))::text[]))
+                """, logger: logger).decode((String, String, String, String).self)
+            for try await (workflow, field, value, reference) in rows {
+                taken[UniqueClaim(workflow: workflow, field: field, value: .string(value))] = reference
+            }
+            return taken
+        }
+    }
+
+    public func importCases(
+        _ plan: BulkImportPlan, next: @escaping @Sendable () async throws -> [NewCase]?
+    ) async throws -> [ReferenceBlock] {
+        try await run { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                if let record = plan.record { try await checkRepeated(record, on: connection) }
+                let blocks = try await reserveReferences(plan, on: connection)
+                var allocator = ReferenceAllocator(blocks)
+                var upcoming = try await EncodedBatch.next(from: next, allocator: allocator)
+                while let batch = upcoming {
+                    allocator = batch.allocator
+                    let numbered = batch.allocator
+                    async let following = EncodedBatch.next(from: next, allocator: numbered)
+                    try await write(batch, workflow: plan.workflow, on: connection)
+                    upcoming = try await following
+                }
+                try allocator.checkAllUsed()
+                if let record = plan.record { try await insert(record.with(blocks), prefix: plan.referencePrefix, on: connection) }
+                return blocks
+            }
+        }
+    }
+
+    public func earlierImports(workflow: String, sha256: String, idempotencyKey: String?) async throws -> [ImportRecord] {
+        try await run { connection in
+            try await Self.earlierImports(workflow: workflow, sha256: sha256, idempotencyKey: idempotencyKey) { query in
+                try await connection.query(query, logger: logger)
+            }
+        }
+    }
+
+    /// Imports of one workflow take turns (they would wait on its reference counters anyway), so that the check
+    /// for an earlier import of the same file sees every one committed before it.
+    private func checkRepeated(_ record: ImportRecord, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("rso import " + record.workflow), 0))", logger: logger)
+        guard !record.again else { return }
+        let earlier = try await Self.earlierImports(workflow: record.workflow, sha256: record.sha256, idempotencyKey: nil) { query in
+            try await connection.query(query, logger: logger)
+        }
+        if let first = earlier.first { throw ImportRepeated(earlier: first) }
+    }
+
+    private func insert(_ record: ImportRecord, prefix: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO imports (workflow, sha256, file, row_count, actor, imported_at, again, idempotency_key, reference_prefix, reference_blocks)
+            VALUES (\(record.workflow), \(record.sha256), \(record.file), \(record.rows), \(record.actor), \(record.at), \(record.again),
+                    \(record.idempotencyKey), \(prefix), \(record.referencesText))
+            """, logger: logger)
+    }
+
+    private static func earlierImports(
+        workflow: String, sha256: String, idempotencyKey: String?, _ run: (PostgresQuery) async throws -> PostgresRowSequence
+    ) async throws -> [ImportRecord] {
+        let rows = try await run(
+            """
+            SELECT workflow, sha256, file, row_count, actor, imported_at, again, idempotency_key, reference_prefix, reference_blocks
+            FROM imports WHERE (workflow = \(workflow) AND sha256 = \(sha256)) OR idempotency_key = \(idempotencyKey) ORDER BY id
+            """).decode((String, String, String, Int, String, PostgresInstant, Bool, String?, String, String).self)
+        var records: [ImportRecord] = []
+        for try await (workflow, sha256, file, count, actor, instant, again, key, prefix, blocks) in rows {
+            let at = instant.date
+            guard let references = ImportRecord.references(prefix: prefix, text: blocks) else {
+                throw WorkflowError(.unavailable, "imports: the row of \(file) (\(at.iso8601)) has unreadable reference_blocks")
+            }
+            records.append(ImportRecord(workflow: workflow, sha256: sha256, file: file, rows: count, actor: actor, at: at,
+                                        again: again, idempotencyKey: key, references: references))
+        }
+        return records
+    }
+
+    /// Reserves each year's block of reference numbers with one statement.
+    private func reserveReferences(_ plan: BulkImportPlan, on connection: PostgresConnection) async throws -> [ReferenceBlock] {
+        let years = plan.casesPerYear.keys.sorted()
+        guard !years.isEmpty else { return [] }
+        let counts = years.map { plan.casesPerYear[$0] ?? 0 }
+        let rows = try await connection.query(
+            """
+            INSERT INTO reference_counters (prefix, year, last_number)
+            SELECT \(plan.referencePrefix), year, count FROM unnest(\(years)::integer[], \(counts)::integer[]) AS block (year, count)
+            ON CONFLICT (prefix, year) DO UPDATE SET last_number = reference_counters.last_number + excluded.last_number
+            RETURNING year, last_number
+            """, logger: logger).decode((Int, Int).self)
+        var blocks: [ReferenceBlock] = []
+        for try await (year, last) in rows {
+            let count = plan.casesPerYear[year] ?? 0
+            blocks.append(ReferenceBlock(prefix: plan.referencePrefix, year: year, first: last - count + 1, last: last))
+        }
+        return blocks.sorted { $0.year < $1.year }
+    }
+
+    /// Writes one encoded batch: three COPYs, then the stage intervals from the opened events.
+    private func write(_ batch: EncodedBatch, workflow: String, on connection: PostgresConnection) async throws {
+        try await connection.copyFrom(table: "cases", columns: Self.bulkCaseColumns, logger: logger) { try await $0.write(batch.cases.buffer) }
+        try await connection.copyFrom(table: "case_events", columns: Self.bulkEventColumns, logger: logger) { try await $0.write(batch.events.buffer) }
+        if batch.claims.rows > 0 {
+            try await connection.copyFrom(table: "case_unique_values", columns: ["workflow", "field", "value", "case_id"], logger: logger) {
+                try await $0.write(batch.claims.buffer)
+            }
+        }
+        try await connection.query(
+            """
+            INSERT INTO stage_intervals (case_id, workflow, state, entered_at, entered_seq, reached_ms)
+            SELECT case_id, \(workflow), to_state, at, seq, 0 FROM case_events
+            WHERE case_id = ANY(\(batch.ids)::uuid[]) AND case_version = 1
+            """, logger: logger)
+        try await connection.query(
+            """
+            DELETE FROM stage_summaries WHERE workflow = \(workflow) AND (
+                SELECT min(at) FROM case_events WHERE case_id = ANY(\(batch.ids)::uuid[]) AND case_version = 1
+            ) \(unescaped: Self.backDated)
+            """, logger: logger)
+    }
+
+    public func exportCases(workflow: String, asOf: Date?, _ each: @escaping @Sendable (ExportedCase) async throws -> Void) async throws {
+        let query: PostgresQuery
+        if let asOf {
+            query = """
+                SELECT c.id, c.reference, s.state, c.created_at, p.reference, c.fields::text
+                FROM cases c
+                JOIN stage_intervals s ON s.case_id = c.id AND s.entered_at < \(asOf) AND (s.left_at IS NULL OR s.left_at >= \(asOf))
+                LEFT JOIN cases p ON p.id = c.parent_id
+                WHERE c.workflow = \(workflow)
+                ORDER BY c.created_at, c.reference
+                """
+        } else {
+            query = """
+                SELECT c.id, c.reference, c.state, c.created_at, p.reference, c.fields::text
+                FROM cases c LEFT JOIN cases p ON p.id = c.parent_id
+                WHERE c.workflow = \(workflow)
+                ORDER BY c.created_at, c.reference
+                """
+        }
+        try await run { connection in
+            // One query is one snapshot; its rows stream with back-pressure, so memory stays flat.
+            let rows = try await connection.query(query, logger: logger).decode((UUID, String, String, PostgresInstant, String?, String).self)
+            for try await (id, reference, state, openedAt, parent, fields) in rows {
+                try await each(ExportedCase(id: id, reference: reference, state: state, openedAt: openedAt.date,
+                                            parentReference: parent, fields: try JSONCoding.fields(from: fields)))
+            }
+        }
+    }
+}
+
+/// One batch of cases in COPY's text format, with the references they were given.
+struct EncodedBatch: Sendable {
+    var cases = CopyText(capacity: ImportFeed.batchSize * 400)
+    var events = CopyText(capacity: ImportFeed.batchSize * 300)
+    var claims = CopyText(capacity: 0)
+    var ids: [UUID] = []
+    var allocator: ReferenceAllocator
+
+    /// The next batch from `next`, encoded, or `nil` after the last.
+    static func next(from next: @Sendable () async throws -> [NewCase]?, allocator: ReferenceAllocator) async throws -> EncodedBatch? {
+        guard let cases = try await next(), !cases.isEmpty else { return nil }
+        var batch = EncodedBatch(allocator: allocator)
+        batch.ids.reserveCapacity(cases.count)
+        for new in cases {
+            let (c, e) = new.linkedAsImported
+            let reference = try batch.allocator.reference(year: new.referenceYear)
+            let fields = BulkJSON.string(c.fields)
+            batch.cases.row {
+                $0.uuid(c.id); $0.text(reference); $0.text(c.workflow); $0.int(c.definitionVersion); $0.text(c.state)
+                $0.time(c.stateEnteredAt); $0.int(c.version); $0.text(fields); $0.uuid(c.parentID); $0.time(c.dueAt)
+                $0.text(c.createdBy); $0.time(c.createdAt); $0.text(c.updatedBy); $0.time(c.updatedAt); $0.text(c.chainHead)
+            }
+            let eventFields = e.fields == c.fields ? fields : BulkJSON.string(e.fields)
+            batch.events.row {
+                $0.uuid(c.id); $0.int(e.caseVersion); $0.text(e.kind.rawValue); $0.text(e.to)
+                $0.text(e.actor); $0.text(e.role?.rawValue); $0.text(eventFields); $0.time(e.at); $0.text(e.chain)
+            }
+            for claim in new.claims {
+                batch.claims.row { $0.text(claim.workflow); $0.text(claim.field); $0.text(claim.value); $0.uuid(c.id) }
+            }
+            batch.ids.append(c.id)
+        }
+        return batch
+    }
+}
+
+/// Rows in COPY's text format: tab-separated, `\N` for NULL, backslash escapes for tab, CR, LF and backslash.
+struct CopyText: Sendable {
+    private(set) var buffer: ByteBuffer
+    private(set) var rows = 0
+    private var first = true
+
+    init(capacity: Int) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    /// The rows written so far, as text (for tests: rows hold personal data and are never logged).
+    var written: String { String(decoding: buffer.readableBytesView, as: UTF8.self) }
+
+    mutating func row(_ body: (inout CopyText) -> Void) {
+        first = true
+        body(&self)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        rows += 1
+    }
+
+    mutating func text(_ value: String?) {
+        separate()
+        guard let value else { return null() }
+        let utf8 = value.utf8
+        guard utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            buffer.writeString(value)
+            return
+        }
+        for byte in utf8 {
+            switch byte {
+            case 0x5C: buffer.writeStaticString("\\\\")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+
+    mutating func int(_ value: Int) {
+        separate()
+        buffer.writeString(String(value))
+    }
+
+    mutating func uuid(_ value: UUID?) {
+        separate()
+        guard let value else { return null() }
+        buffer.writeString(value.uuidString)
+    }
+
+    /// `2026-06-01 09:30:00.123456+00`, in whole microseconds as `PostgresInstant` binds a `Date`.
+    mutating func time(_ value: Date?) {
+        separate()
+        guard let value else { return null() }
+        let micros = value.microsecondsSince1970
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Self.civil(fromDays: days)
+        // Written in place: this runs three times per case.
+        let fields: [(Int64, Int, UInt8?)] = [
+            (year, 4, UInt8(ascii: "-")), (month, 2, UInt8(ascii: "-")), (day, 2, UInt8(ascii: " ")),
+            (secondOfDay / 3600, 2, UInt8(ascii: ":")), (secondOfDay / 60 % 60, 2, UInt8(ascii: ":")),
+            (secondOfDay % 60, 2, UInt8(ascii: ".")), (fraction, 6, nil),
+        ]
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { out in
+            var end = 0
+            for (value, width, separator) in fields {
+                var rest = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    out[end + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                end += width
+                if let separator {
+                    out[end] = separator
+                    end += 1
+                }
+            }
+            return end
+        }
+        buffer.writeStaticString("+00")
+    }
+
+    private mutating func null() { buffer.writeStaticString("\\N") }
+
+    private mutating func separate() {
+        if first { first = false } else { buffer.writeInteger(UInt8(ascii: "\t")) }
+    }
+
+    /// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's `civil_from_days`).
+    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPart = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
+        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,202 @@
+import ArgumentParser
+import Foundation
+import WorkflowEngine
+
+/// `rsoctl users …`: who may act, in which roles; admins change users, and every change is recorded.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Add, list, disable, enable and change users; show a user's changes.",
+        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, Roles.self])
+
+    /// Role names as typed (repeated or comma-separated); an unknown one is 64, naming the roles a person may hold.
+    static func roles(_ names: [String]) throws -> [Role] {
+        try names.flatMap { $0.split(separator: ",") }.map { name in
+            guard let role = Role(rawValue: String(name)), role != .system else {
+                throw WorkflowError(.usage, "unknown role \(name); roles: \(Role.assignable.map(\.rawValue).joined(separator: ", "))")
+            }
+            return role
+        }
+    }
+
+    static let roleHelp = "Roles: \(Role.assignable.map(\.rawValue).joined(separator: ", ")) (repeat or comma-separate)."
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user. The first user (an admin) may be added by anyone; then only admins add users.")
+        @Argument(help: "The user's name.") var name: String
+        @Option(name: .customLong("role"), parsing: .upToNextOption, help: ArgumentHelp(UsersCommand.roleHelp))
+        var roleNames: [String] = []
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let roles = try UsersCommand.roles(roleNames)
+            let user = try await global.withEngine { try await $0.addUser(name, roles: roles, as: global.optionalActor) }
+            let view = UserView(user)
+            Output.print(output.format, json: view, table: UserView.table([view]))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users, their roles and whether each is enabled.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = global.optionalActor  // no actor needed: this is where a newcomer finds one
+            let users = try await global.withEngine { try await $0.users(as: actor) }
+            let views = users.map(UserView.init)
+            Output.print(output.format, json: ["users": views], table: UserView.table(views))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a user: roles, enabled or disabled, and every change made to them (who, when, what, why).",
+            discussion: "An admin may show any user; anyone may show themself.")
+        @Argument(help: "The user's name.") var name: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let (user, changes) = try await global.withEngine { try await $0.user(name, as: actor) }
+            let detail = UserDetailView(user: UserView(user), changes: changes.map(UserChangeView.init))
+            if output.format == .table { Output.print(.table, json: detail, table: UserView.table([detail.user])) }
+            Output.print(output.format, json: detail, table: UserChangeView.table(detail.changes))
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable a user (admins only): every command they give is refused from then on, reads included.")
+        @Argument(help: "The user's name.") var name: String
+        @Option(help: "Why (required; at most 2,000 characters).") var reason: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let user = try await global.withEngine { try await $0.disableUser(name, reason: reason, as: actor) }
+            Output.print(output.format, json: UserView(user), table: UserView.table([UserView(user)]))
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again (admins only).")
+        @Argument(help: "The user's name.") var name: String
+        @Option(help: "Why (required; at most 2,000 characters).") var reason: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let user = try await global.withEngine { try await $0.enableUser(name, reason: reason, as: actor) }
+            Output.print(output.format, json: UserView(user), table: UserView.table([UserView(user)]))
+        }
+    }
+
+    struct Roles: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give or take away roles (admins only); they hold from the user's next command.")
+        @Argument(help: "The user's name.") var name: String
+        @Option(name: .customLong("add"), parsing: .singleValue, help: ArgumentHelp("A role to give. \(UsersCommand.roleHelp)"))
+        var added: [String] = []
+        @Option(name: .customLong("remove"), parsing: .singleValue, help: ArgumentHelp("A role to take away. \(UsersCommand.roleHelp)"))
+        var removed: [String] = []
+        @Option(help: "Why (required; at most 2,000 characters).") var reason: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let adding = try UsersCommand.roles(added), removing = try UsersCommand.roles(removed)
+            let user = try await global.withEngine {
+                try await $0.changeRoles(name, adding: adding, removing: removing, reason: reason, as: actor)
+            }
+            Output.print(output.format, json: UserView(user), table: UserView.table([UserView(user)]))
+        }
+    }
+}
+
+/// A user as `users list`, `add`, `disable`, `enable` and `roles` print it (docs/cli.md).
+struct UserView: Encodable {
+    let name: String
+    let roles: [String]
+    let enabled: Bool
+    let disabledAt: String?
+    let createdAt: String
+    let createdBy: String?
+
+    init(_ user: User) {
+        name = user.name
+        roles = user.roles.map(\.rawValue)
+        enabled = user.isEnabled
+        disabledAt = user.disabledAt?.iso8601
+        createdAt = user.createdAt.iso8601
+        createdBy = user.createdBy
+    }
+
+    /// Every key always present (null when empty), so that the shape stays the same.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(roles, forKey: .roles)
+        try c.encode(enabled, forKey: .enabled)
+        try c.encode(disabledAt, forKey: .disabledAt)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(createdBy, forKey: .createdBy)
+    }
+
+    enum CodingKeys: String, CodingKey { case name, roles, enabled, disabledAt, createdAt, createdBy }
+
+    static func table(_ rows: [UserView]) -> Table {
+        Table(columns: ["name", "roles", "enabled", "created", "by"],
+              rows: rows.map { [$0.name, $0.roles.joined(separator: ","), $0.disabledAt.map { "no, disabled since \($0)" } ?? "yes",
+                                $0.createdAt, $0.createdBy ?? ""] })
+    }
+}
+
+/// `users show --format json`: `{"user": <user>, "changes": [<change>...]}`, oldest change first.
+struct UserDetailView: Encodable {
+    let user: UserView
+    let changes: [UserChangeView]
+}
+
+/// One recorded change to a user: `{"at", "by", "change", "rolesAdded", "rolesRemoved", "reason"}`.
+struct UserChangeView: Encodable {
+    let at: String
+    let by: String?
+    let change: String
+    let rolesAdded: [String]
+    let rolesRemoved: [String]
+    let reason: String?
+
+    init(_ change: UserChange) {
+        at = change.at.iso8601
+        by = change.actor
+        self.change = change.kind.rawValue
+        rolesAdded = change.added.map(\.rawValue)
+        rolesRemoved = change.removed.map(\.rawValue)
+        reason = change.reason
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(at, forKey: .at)
+        try c.encode(by, forKey: .by)
+        try c.encode(change, forKey: .change)
+        try c.encode(rolesAdded, forKey: .rolesAdded)
+        try c.encode(rolesRemoved, forKey: .rolesRemoved)
+        try c.encode(reason, forKey: .reason)
+    }
+
+    enum CodingKeys: String, CodingKey { case at, by, change, rolesAdded, rolesRemoved, reason }
+
+    static func table(_ rows: [UserChangeView]) -> Table {
+        Table(columns: ["at", "by", "change", "roles", "reason"], rows: rows.map { row in
+            let roles = row.rolesAdded.map { "+" + $0 } + row.rolesRemoved.map { "-" + $0 }
+            return [row.at, row.by ?? "(first user)", row.change, roles.joined(separator: " "), row.reason ?? ""]
+        })
+    }
+}
