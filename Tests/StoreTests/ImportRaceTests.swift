@@ -32,19 +32,21 @@ struct ImportRaceTests {
             let endOfFile = Calls()
             let error = await BulkImportTests.refusal {
                 _ = try await BulkImportTests.withFile(["name,starts_on", "JPA Race,2026-01-01", "JPA Calm,2026-04-01"]) { path in
-                    try await engine.importCases("jpa.period", from: path, as: "dewi", progress: { progress in
-                        // The second report at the end of the file comes after the claims were checked, before the load.
-                        guard progress.phase == .checking, progress.bytesRead == progress.totalBytes, endOfFile.next() == 2 else { return }
-                        let done = DispatchSemaphore(value: 0)
-                        // This callback blocks its thread until the other writer is done. The other writer runs on a thread of
-                        // its own: on the shared pool (two threads on a two-core machine, one of them blocked here) it could wait
-                        // behind the other tests for as long as they keep the second thread busy.
-                        Task.detached(executorPreference: OwnThreadExecutor()) {
-                            _ = try? await engine.open("jpa.period", fields: ["name": .string("JPA Race")], as: "dewi")
-                            done.signal()
-                        }
-                        #expect(done.wait(timeout: .now() + 30) == .success, "the other writer did not finish")
-                    })
+                    // The progress callback blocks its thread until the other writer is done, so the import runs on a thread
+                    // of its own: blocking one of the shared pool's threads (two on a two-core machine) could leave the other
+                    // writer, and the database client's own tasks, waiting behind other tests' work.
+                    try await withTaskExecutorPreference(OwnThreadExecutor()) {
+                        try await engine.importCases("jpa.period", from: path, as: "dewi", progress: { progress in
+                            // The second report at the end of the file comes after the claims were checked, before the load.
+                            guard progress.phase == .checking, progress.bytesRead == progress.totalBytes, endOfFile.next() == 2 else { return }
+                            let done = DispatchSemaphore(value: 0)
+                            Task.detached {
+                                _ = try? await engine.open("jpa.period", fields: ["name": .string("JPA Race")], as: "dewi")
+                                done.signal()
+                            }
+                            #expect(done.wait(timeout: .now() + 30) == .success, "the other writer did not finish")
+                        })
+                    }
                 }
             }
             #expect(error?.code == .invalidData)
