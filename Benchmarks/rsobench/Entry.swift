@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WorkflowEngine
 
 /// `rsobench`: speed and memory figures of the engine against plain SQL on the same database server.
 ///
@@ -18,6 +19,7 @@ struct RSOBench: AsyncParsableCommand {
             handler.logLevel = .error
             return handler
         }
+        _ = CaseSealing.benchmark  // before any rsoctl child starts: it inherits the key file's name
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -75,7 +75,7 @@ struct MetricsBenchmark: AsyncParsableCommand {
                 note("\(dataset.cases) cases, \(dataset.events) events, \(dataset.intervals) stage intervals")
 
                 let loadBefore = loadAverage()
-                let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule(), JointPeriodOfActionModule()]), store: store)
+                let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule(), JointPeriodOfActionModule()]), store: store, sealing: .benchmark)
                 let (_, buildMs) = try await Stopwatch.time { try await EngineMetrics(engine: engine).stages() }
                 note(String(format: "first metric after the load, building the summaries: %.0f ms", buildMs))
                 let metrics = try await MetricMeasurements(

@@ -82,7 +82,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
             // Both pools sized to the workers: no worker waits for a connection, none sits idle.
             let result = try await RawDatabase.with(location, connections: workers) { database in
                 try await PostgresStore.withStore(location, maximumConnections: workers) { store in
-                    let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store)
+                    let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .benchmark)
                     return try await TransitionLevel(
                         engine: engine, raw: RawPostgresTransition(database: database), workers: workers, seconds: seconds,
                         label: "postgres").measure()
@@ -100,7 +100,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
         }
         let (databaseURL, runs) = (databaseURL, rsoctlRuns)
         return try await PostgresStore.withStore(location, maximumConnections: 1) { store in
-            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store)
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .benchmark)
             return try await RsoctlLatency(executable: executable, databaseURL: databaseURL, engine: engine, runs: runs).measure()
         }
     }
@@ -117,7 +117,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
         let before = loadAverage()
         let (results, version) = try await SQLiteStore.withStore(path: path) { store in
             try await Self.addBenchUsers(store)
-            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store)
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .benchmark)
             return try await RawSQLiteTransition.with(path: path) { raw in
                 let version = try await raw.connection.query("SELECT sqlite_version() AS version", []).first?.column("version")?.string ?? "?"
                 var results: [LevelResult] = []

@@ -36,6 +36,7 @@ struct BadInputTests {
     static func rsoctl(_ db: TestDatabase, _ arguments: [String], rawLast raw: String) async throws -> ProcessResult {
         var environment = RsoctlProcess.withoutDefaults(ProcessInfo.processInfo.environment)
         environment["RSO_DATABASE_URL"] = db.url
+        environment = RsoctlProcess.withMasterKey(environment)
         environment["RSO_TEST_RAW_ARGUMENT"] = raw
         let script = #"exec "$0" "$@" "$(printf '%b' "$RSO_TEST_RAW_ARGUMENT")""#
         return try await RsoctlProcess.Running(executable: URL(fileURLWithPath: "/bin/sh"),

@@ -17,6 +17,7 @@ final class ChildProcess: @unchecked Sendable {
         var environment = RsoctlProcess.withoutDefaults(ProcessInfo.processInfo.environment)
         if let databaseURL { environment["RSO_DATABASE_URL"] = databaseURL }
         environment.merge(extra) { $1 }
+        environment = RsoctlProcess.withMasterKey(environment)
         return try ChildProcess(executable: try RsoctlProcess.binary(), arguments: arguments, environment: environment)
     }
 

@@ -32,6 +32,7 @@ enum RsoctlProcess {
     static func launch(_ arguments: [String], databaseURL: String?, timeout: TimeInterval = defaultTimeout) throws -> Running {
         var environment = withoutDefaults(ProcessInfo.processInfo.environment)
         if let databaseURL { environment["RSO_DATABASE_URL"] = databaseURL }
+        environment = withMasterKey(environment)
         return try Running(executable: try binary(), arguments: arguments, environment: environment, timeout: timeout)
     }
 
@@ -43,6 +44,24 @@ enum RsoctlProcess {
         environment["XDG_CONFIG_HOME"] = "/nonexistent/rso-test-config"
         return environment
     }
+
+    /// `environment` with the tests' master key for a PostgreSQL database (an SQLite file makes its own beside it),
+    /// unless the test chose one.
+    static func withMasterKey(_ environment: [String: String]) -> [String: String] {
+        guard environment["RSO_DATABASE_URL"]?.hasPrefix("postgres") == true, environment["RSO_MASTER_KEY_FILE"] == nil else { return environment }
+        var environment = environment
+        environment["RSO_MASTER_KEY_FILE"] = testMasterKeyFile
+        return environment
+    }
+
+    /// A key file holding the key of `CaseSealing.testing`, made once per test run (mode 0600).
+    static let testMasterKeyFile: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rso-test-master-\(getpid()).key").path
+        try? FileManager.default.removeItem(atPath: path)
+        FileManager.default.createFile(atPath: path, contents: Data((Data(repeating: 0x5a, count: 32).base64EncodedString() + "\n").utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        return path
+    }()
 
     /// Runs any other tool (e.g. /usr/bin/psql) with the runner's environment.
     static func tool(_ executable: String, _ arguments: [String], timeout: TimeInterval = defaultTimeout) async throws -> ProcessResult {

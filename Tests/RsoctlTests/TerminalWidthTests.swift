@@ -12,6 +12,7 @@ struct TerminalWidthTests {
         environment["COLUMNS"] = String(columns)
         environment["LINES"] = "25"
         if let databaseURL { environment["RSO_DATABASE_URL"] = databaseURL }
+        environment = RsoctlProcess.withMasterKey(environment)
         return try await RsoctlProcess.Running(executable: try RsoctlProcess.binary(), arguments: arguments,
                                                environment: environment, timeout: RsoctlProcess.defaultTimeout).result()
     }

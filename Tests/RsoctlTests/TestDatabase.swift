@@ -36,7 +36,7 @@ struct TestDatabase: Sendable {
         case .sqlite:
             let path = "/tmp/rsoctl-e2e-\(hex).sqlite"
             defer {
-                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                for suffix in ["", "-wal", "-shm", "-journal", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
             return try await body(TestDatabase(backend: .sqlite, url: "sqlite:\(path)"))
         case .postgres:

@@ -6,6 +6,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// Bulk import and export, end to end on each real store.
 @Suite("Bulk import and export on a real store")
@@ -15,7 +16,7 @@ struct BulkImportTests {
     static func withStaff<T: Sendable>(_ backend: Backend, _ body: @Sendable (Engine, any CaseStore) async throws -> T) async throws -> T {
         try await backend.withFreshStore { (store, _) async throws in
             let registry = try WorkflowRegistry(modules: [AVRRModule(), JointPeriodOfActionModule()])
-            let engine = Engine(registry: registry, store: store, clock: FixedClock(now))
+            let engine = Engine(registry: registry, store: store, sealing: .testing, clock: FixedClock(now))
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await engine.addUser("chen", roles: [.approver], as: "root")

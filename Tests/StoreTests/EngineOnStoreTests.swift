@@ -5,6 +5,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// The engine's guarantees, end to end on each real store, with the AVRR workflow.
 @Suite("Engine on a real store")
@@ -13,7 +14,7 @@ struct EngineOnStoreTests {
 
     static func withStaff<T: Sendable>(_ backend: Backend, _ body: @Sendable (Engine) async throws -> T) async throws -> T {
         try await backend.withFreshStore { (store, _) async throws in
-            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, clock: FixedClock(now))
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .testing, clock: FixedClock(now))
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await engine.addUser("budi", roles: [.caseworker], as: "root")

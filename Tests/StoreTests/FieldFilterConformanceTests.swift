@@ -4,6 +4,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// `case list --field` and `metrics stages --by` give the same answer on both backends for every field type: a filter
 /// value is parsed by its field's type and compared with the stored JSON (`StoredForm`), and a `--by` key is the
@@ -33,7 +34,7 @@ struct FieldFilterConformanceTests {
         _ backend: Backend, _ body: @Sendable (Engine, _ a: String, _ b: String, _ c: String) async throws -> T
     ) async throws -> T {
         try await backend.withFreshStore { (store, _) async throws in
-            let engine = Engine(registry: try WorkflowRegistry(modules: [KindsModule()]), store: store, clock: FixedClock(now))
+            let engine = Engine(registry: try WorkflowRegistry(modules: [KindsModule()]), store: store, sealing: .testing, clock: FixedClock(now))
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             let a = try await engine.open("test.kinds", fields: [

@@ -22,7 +22,7 @@ struct MetricsOnStoreTests {
 
     static func withCases<T: Sendable>(_ backend: Backend, _ body: @Sendable (Engine) async throws -> T) async throws -> T {
         try await backend.withFreshStore { (store, _) async throws in
-            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, clock: FixedClock(now))
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .testing, clock: FixedClock(now))
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await engine.addUser("chen", roles: [.approver], as: "root")
@@ -109,7 +109,7 @@ struct MetricsOnStoreTests {
     @Test(arguments: Backend.allCases)
     func theProjectionAlwaysAgreesWithTheHistory(_ backend: Backend) async throws {
         try await backend.withFreshStore { (store, _) async throws in
-            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, clock: FixedClock(Self.now))
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .testing, clock: FixedClock(Self.now))
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await engine.addUser("chen", roles: [.approver], as: "root")

@@ -6,6 +6,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// Parent cases, unique fields and outcome counters, end to end on each real store.
 @Suite("Parents, unique fields and outcomes on a real store")
@@ -15,7 +16,7 @@ struct ModuleFeaturesOnStoreTests {
     static func withCoordinator<T: Sendable>(_ backend: Backend, _ body: @Sendable (Engine) async throws -> T) async throws -> T {
         try await backend.withFreshStore { (store, _) async throws in
             let registry = try WorkflowRegistry(modules: [JointPeriodOfActionModule(), CRVSAssessmentModule()])
-            let engine = Engine(registry: registry, store: store, clock: FixedClock(now))
+            let engine = Engine(registry: registry, store: store, sealing: .testing, clock: FixedClock(now))
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("dewi", roles: [.coordinator], as: "root")
             _ = try await engine.addUser("maria", roles: [.manager], as: "root")

@@ -5,6 +5,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// Recording an outcome counts; it never touches the case's fields.
 @Suite("Recording outcomes leaves the fields alone")
@@ -14,7 +15,7 @@ struct OutcomeRecordingTests {
     @Test("case record, a correction included, leaves every field as it was", arguments: Backend.allCases)
     func aRecordedOutcomeLeavesTheFieldsUnchanged(_ backend: Backend) async throws {
         try await backend.withFreshStore { (store, _) async throws in
-            let engine = Engine(registry: try WorkflowRegistry(modules: [JointPeriodOfActionModule()]), store: store, clock: FixedClock(Self.now))
+            let engine = Engine(registry: try WorkflowRegistry(modules: [JointPeriodOfActionModule()]), store: store, sealing: .testing, clock: FixedClock(Self.now))
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("dewi", roles: [.coordinator], as: "root")
             let period = try await engine.open("jpa.period", fields: [

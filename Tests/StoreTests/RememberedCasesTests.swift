@@ -5,6 +5,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// An engine decides a change on the case as it last wrote it, without reading first. When another process moved the
 /// case on meanwhile, the outcome is the one a fresh read would give: never a write on an old picture of the case,
@@ -17,7 +18,7 @@ struct RememberedCasesTests {
     ) async throws -> T {
         try await backend.withFreshStore { (store, _) async throws in
             let registry = try WorkflowRegistry(modules: [AVRRModule()])
-            let here = Engine(registry: registry, store: store), there = Engine(registry: registry, store: store)
+            let here = Engine(registry: registry, store: store, sealing: .testing), there = Engine(registry: registry, store: store, sealing: .testing)
             _ = try await here.addUser("root", roles: [.admin], as: nil)
             _ = try await here.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await here.addUser("chen", roles: [.approver], as: "root")

@@ -5,6 +5,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// The reads before a decision, fetched together, answer exactly what was written: the user, an earlier keyed
 /// request, the case, its parent's state and who last made each transition.
@@ -13,7 +14,7 @@ struct RequestContextTests {
     @Test(arguments: Backend.allCases)
     func theContextEqualsTheReadsOneAtATime(_ backend: Backend) async throws {
         try await backend.withFreshStore { (store, _) async throws in
-            let engine = Engine(registry: try WorkflowRegistry(modules: [JointPeriodOfActionModule()]), store: store)
+            let engine = Engine(registry: try WorkflowRegistry(modules: [JointPeriodOfActionModule()]), store: store, sealing: .testing)
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("dewi", roles: [.coordinator], as: "root")
             let period = try await engine.open("jpa.period", fields: [

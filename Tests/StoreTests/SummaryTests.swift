@@ -112,7 +112,7 @@ struct SummaryTests {
     @Test func summariesAgreeWithTheStaysThroughBuildsWritesRefreshesAndBackDating() async throws {
         try await Backend.postgres.withFreshStore { (anyStore, _) async throws in
             let store = try #require(anyStore as? PostgresStore)
-            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store)
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .testing)
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await engine.addUser("chen", roles: [.approver], as: "root")
@@ -171,7 +171,7 @@ struct SummaryTests {
         try await Backend.postgres.withFreshStore { (anyStore, raw) async throws in
             let store = try #require(anyStore as? PostgresStore)
             guard case .postgres(let location) = raw else { return }
-            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store)
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .testing)
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await engine.addUser("chen", roles: [.approver], as: "root")

@@ -6,6 +6,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// `runTimers` end to end on each real store: what fires, once, as `system`, and what is only overdue.
 @Suite("Timers on a real store")
@@ -33,7 +34,7 @@ struct TimersOnStoreTests {
     static func withEngine<T: Sendable>(_ backend: Backend, _ body: @Sendable (Engine) async throws -> T) async throws -> T {
         try await backend.withFreshStore { (store, _) async throws in
             let registry = try WorkflowRegistry(modules: [AVRRModule(), JointPeriodOfActionModule(), ExpiryModule()])
-            let engine = Engine(registry: registry, store: store, clock: FixedClock(now))
+            let engine = Engine(registry: registry, store: store, sealing: .testing, clock: FixedClock(now))
             _ = try await engine.addUser("root", roles: [.admin], as: nil)
             _ = try await engine.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await engine.addUser("chen", roles: [.approver], as: "root")
@@ -196,6 +197,6 @@ struct TimersOnStoreTests {
 extension Engine {
     /// A timer run at `now` by an engine whose clock says it is `now`: a run never measures deadlines ahead of its clock.
     func runTimersWhenItIs(_ now: Date) async throws -> TimerRun {
-        try await Engine(registry: registry, store: store, clock: FixedClock(now)).runTimers(now: now)
+        try await Engine(registry: registry, store: store, sealing: .testing, clock: FixedClock(now)).runTimers(now: now)
     }
 }

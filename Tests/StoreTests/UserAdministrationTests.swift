@@ -5,6 +5,7 @@ import Testing
 @testable import SQLiteBackend
 import StoreSelection
 @testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// Admins disable, enable and change users; each change is recorded with who, when, what and why, in the same
 /// transaction; a disabled user is refused everything, by every engine, including one that remembers the user's cases.
@@ -18,8 +19,8 @@ struct UserAdministrationTests {
     ) async throws -> T {
         try await backend.withFreshStore { (store, raw) async throws in
             let registry = try WorkflowRegistry(modules: [AVRRModule()])
-            let here = Engine(registry: registry, store: store, clock: FixedClock(now))
-            let there = Engine(registry: registry, store: store, clock: FixedClock(now))
+            let here = Engine(registry: registry, store: store, sealing: .testing, clock: FixedClock(now))
+            let there = Engine(registry: registry, store: store, sealing: .testing, clock: FixedClock(now))
             _ = try await here.addUser("root", roles: [.admin], as: nil)
             _ = try await here.addUser("amina", roles: [.caseworker], as: "root")
             _ = try await here.addUser("chen", roles: [.approver], as: "root")
@@ -256,7 +257,7 @@ struct UserAdministrationTests {
                 try await raw.execute(statement)
             }
             #expect(try await store.migrate().map(\.version) == [13])
-            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, clock: FixedClock(Self.now))
+            let engine = Engine(registry: try WorkflowRegistry(modules: [AVRRModule()]), store: store, sealing: .testing, clock: FixedClock(Self.now))
             let (amina, changes) = try await engine.user("amina", as: "root")
             #expect(amina.isEnabled && amina.roles == [.caseworker, .approver])
             #expect(changes == [UserChange(user: "amina", kind: .added, actor: "root", at: Sample.t0, added: [.caseworker, .approver], reason: nil)])

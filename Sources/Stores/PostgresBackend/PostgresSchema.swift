@@ -176,7 +176,7 @@ struct PostgresSchema: SQLDialect {
                 """,
             ]
         case .outcomeTotalsAndUniqueValues, .stageIntervals, .timerLeases, .noStageDurationIndex, .openStayByKey,
-             .outcomeEventsByTime, .imports, .historyChain:
+             .outcomeEventsByTime, .imports, .historyChain, .caseKeys:
             return []
         }
     }

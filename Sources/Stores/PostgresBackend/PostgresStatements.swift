@@ -26,7 +26,7 @@ enum CaseColumns {
     static let names = [
         "id", "reference", "workflow", "definition_version", "state", "previous_state", "state_entered_at", "version",
         "fields::text", "parent_id", "assignee", "due_at", "created_by", "created_at", "updated_by", "updated_at",
-        "outcomes::text", "chain_head",
+        "outcomes::text", "chain_head", "case_key",
     ]
 
     /// The columns for a select list, qualified by a table alias when one is given.
@@ -45,9 +45,9 @@ struct InsertCase: StoreStatement {
         inserted AS (
             INSERT INTO cases (id, reference, workflow, definition_version, state, previous_state, state_entered_at,
                                version, fields, parent_id, assignee, due_at, created_by, created_at, updated_by, updated_at,
-                               chain_head)
+                               chain_head, case_key)
             SELECT $3, \(CaseReference.sql(prefix: "$1", year: "$2", number: "last_number")),
-                   $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16, $17, $29
+                   $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16, $17, $29, $31
             FROM counter
             RETURNING id, reference),
         event AS (
@@ -71,7 +71,7 @@ struct InsertCase: StoreStatement {
     static let bindingDataTypes: [PostgresDataType] = [
         .text, .int8, .uuid, .text, .int8, .text, .text, .timestamptz, .int8, .text, .uuid, .text, .timestamptz,
         .text, .timestamptz, .text, .timestamptz,
-        .int8, .text, .text, .text, .text, .text, .timestamptz, .text, .text, .textArray, .textArray, .text, .text,
+        .int8, .text, .text, .text, .text, .text, .timestamptz, .text, .text, .textArray, .textArray, .text, .text, .text,
     ]
 
     let new: NewCase
@@ -86,7 +86,7 @@ struct InsertCase: StoreStatement {
         b.append(e.caseVersion); b.append(e.kind.rawValue); b.append(e.to); b.append(e.actor); b.append(e.role?.rawValue)
         b.append(e.reason); b.append(e.at); b.append(e.idempotencyKey); b.append(e.requestHash)
         b.append(new.claims.map(\.field)); b.append(new.claims.map(\.value)); b.append(c.chainHead)
-        b.append(JSONCoding.string(e.fields))
+        b.append(JSONCoding.string(e.fields)); b.append(c.caseKey)
         return b
     }
 }
@@ -97,7 +97,8 @@ struct ApplyChange: StoreStatement {
         WITH updated AS (
             UPDATE cases SET state = $1, previous_state = $2, state_entered_at = $3, version = $4,
                 fields = (fields || $5::jsonb) - $6::text[], outcomes = $7::jsonb,
-                assignee = $8, due_at = $9, updated_by = $10, updated_at = $11, chain_head = $32
+                assignee = $8, due_at = $9, updated_by = $10, updated_at = $11, chain_head = $32,
+                case_key = $34
             WHERE id = $12 AND version = $13
               AND ($33::text[] IS NULL OR EXISTS (
                   SELECT 1 FROM users u WHERE u.name = $19 AND u.disabled_at IS NULL AND u.roles @> $33 AND u.roles <@ $33))
@@ -134,7 +135,7 @@ struct ApplyChange: StoreStatement {
     static let bindingDataTypes: [PostgresDataType] = [
         .text, .text, .timestamptz, .int8, .text, .textArray, .text, .text, .timestamptz, .text, .timestamptz, .uuid, .int8,
         .int8, .text, .text, .text, .text, .text, .text, .text, .text, .timestamptz, .text, .text,
-        .textArray, .text, .textArray, .textArray, .bool, .timestamptz, .text, .textArray,
+        .textArray, .text, .textArray, .textArray, .bool, .timestamptz, .text, .textArray, .text,
     ]
 
     let change: CaseChange
@@ -156,6 +157,7 @@ struct ApplyChange: StoreStatement {
         b.append(e.idempotencyKey); b.append(e.requestHash)
         b.append(change.releases); b.append(c.workflow); b.append(change.claims.map(\.field)); b.append(change.claims.map(\.value))
         b.append(change.movesState); b.append(c.createdAt); b.append(c.chainHead); b.append(change.actorRoles?.map(\.rawValue))
+        b.append(c.caseKey)
         return b
     }
 }

@@ -13,7 +13,7 @@ import WorkflowEngine
 extension PostgresStore {
     static let bulkCaseColumns = [
         "id", "reference", "workflow", "definition_version", "state", "state_entered_at", "version", "fields",
-        "parent_id", "due_at", "created_by", "created_at", "updated_by", "updated_at", "chain_head",
+        "parent_id", "due_at", "created_by", "created_at", "updated_by", "updated_at", "chain_head", "case_key",
     ]
     static let bulkEventColumns = ["case_id", "case_version", "kind", "to_state", "actor", "role", "fields", "at", "chain"]
 
@@ -153,7 +153,7 @@ extension PostgresStore {
         let query: PostgresQuery
         if let asOf {
             query = """
-                SELECT c.id, c.reference, s.state, c.created_at, p.reference, c.fields::text
+                SELECT c.id, c.reference, s.state, c.created_at, p.reference, c.fields::text, c.case_key
                 FROM cases c
                 JOIN stage_intervals s ON s.case_id = c.id AND s.entered_at < \(asOf) AND (s.left_at IS NULL OR s.left_at >= \(asOf))
                 LEFT JOIN cases p ON p.id = c.parent_id
@@ -162,7 +162,7 @@ extension PostgresStore {
                 """
         } else {
             query = """
-                SELECT c.id, c.reference, c.state, c.created_at, p.reference, c.fields::text
+                SELECT c.id, c.reference, c.state, c.created_at, p.reference, c.fields::text, c.case_key
                 FROM cases c LEFT JOIN cases p ON p.id = c.parent_id
                 WHERE c.workflow = \(workflow)
                 ORDER BY c.created_at, c.reference
@@ -170,10 +170,10 @@ extension PostgresStore {
         }
         try await run { connection in
             // One query is one snapshot; its rows stream with back-pressure, so memory stays flat.
-            let rows = try await connection.query(query, logger: logger).decode((UUID, String, String, PostgresInstant, String?, String).self)
-            for try await (id, reference, state, openedAt, parent, fields) in rows {
+            let rows = try await connection.query(query, logger: logger).decode((UUID, String, String, PostgresInstant, String?, String, String?).self)
+            for try await (id, reference, state, openedAt, parent, fields, caseKey) in rows {
                 try await each(ExportedCase(id: id, reference: reference, state: state, openedAt: openedAt.date,
-                                            parentReference: parent, fields: try JSONCoding.fields(from: fields)))
+                                            parentReference: parent, fields: try JSONCoding.fields(from: fields), caseKey: caseKey))
             }
         }
     }
@@ -200,6 +200,7 @@ struct EncodedBatch: Sendable {
                 $0.uuid(c.id); $0.text(reference); $0.text(c.workflow); $0.int(c.definitionVersion); $0.text(c.state)
                 $0.time(c.stateEnteredAt); $0.int(c.version); $0.text(fields); $0.uuid(c.parentID); $0.time(c.dueAt)
                 $0.text(c.createdBy); $0.time(c.createdAt); $0.text(c.updatedBy); $0.time(c.updatedAt); $0.text(c.chainHead)
+                $0.text(c.caseKey)
             }
             let eventFields = e.fields == c.fields ? fields : BulkJSON.string(e.fields)
             batch.events.row {

@@ -96,6 +96,9 @@ extension PostgresStore {
                 }
             }
         }
+        for (field, prefix) in filter.fieldIndexed {
+            sql += " AND starts_with(fields->>\(bind(field)), \(bind(prefix)))"
+        }
         sql += " ORDER BY created_at, reference LIMIT \(bind(filter.limit))"
         let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         return try await run { connection in try await cases(query, on: connection) }
@@ -142,7 +145,8 @@ extension PostgresStore {
             parentID: try c.value(start + 9, as: UUID?.self), assignee: try c.value(start + 10, as: String?.self),
             dueAt: try c.optionalInstant(start + 11), createdBy: try c.value(start + 12, as: String.self),
             createdAt: try c.instant(start + 13), updatedBy: try c.value(start + 14, as: String.self),
-            updatedAt: try c.instant(start + 15), chainHead: try c.value(start + 17, as: String?.self))
+            updatedAt: try c.instant(start + 15), chainHead: try c.value(start + 17, as: String?.self),
+            caseKey: try c.value(start + 18, as: String?.self))
         record.outcomes = try c.json(start + 16, as: [String: Int].self)
         return record
     }

@@ -61,7 +61,7 @@ extension SQLiteStore {
                         .uuid(c.id), .text(try allocator.reference(year: new.referenceYear)), .text(c.workflow),
                         .integer(c.definitionVersion), .text(c.state), .micros(c.stateEnteredAt), .integer(c.version), .text(fields),
                         c.parentID.map(SQLiteData.uuid) ?? .null, .optional(c.dueAt), .text(c.createdBy), .micros(c.createdAt),
-                        .text(c.updatedBy), .micros(c.updatedAt), .optional(c.chainHead),
+                        .text(c.updatedBy), .micros(c.updatedAt), .optional(c.chainHead), .optional(c.caseKey),
                     ])
                     events.append([
                         .integer(seq), .uuid(c.id), .integer(e.caseVersion), .text(e.kind.rawValue), .optional(e.to), .text(e.actor),
@@ -72,7 +72,7 @@ extension SQLiteStore {
                 }
                 try await self.insertRows("cases", [
                     "id", "reference", "workflow", "definition_version", "state", "state_entered_at", "version", "fields",
-                    "parent_id", "due_at", "created_by", "created_at", "updated_by", "updated_at", "chain_head",
+                    "parent_id", "due_at", "created_by", "created_at", "updated_by", "updated_at", "chain_head", "case_key",
                 ], cases)
                 // Each opened event's trigger opens the case's first stay.
                 try await self.insertRows("case_events", ["seq", "case_id", "case_version", "kind", "to_state", "actor", "role", "fields", "at", "chain"], events)
@@ -156,7 +156,7 @@ extension SQLiteStore {
             _ = try await self.query(
                 """
                 CREATE TEMP TABLE rso_export AS
-                SELECT c.id, c.reference, \(state) AS state, c.created_at, p.reference AS parent_reference, c.fields
+                SELECT c.id, c.reference, \(state) AS state, c.created_at, p.reference AS parent_reference, c.fields, c.case_key
                 FROM cases c \(join) LEFT JOIN cases p ON p.id = c.parent_id
                 WHERE c.workflow = ?
                 ORDER BY c.created_at, c.reference
@@ -171,7 +171,7 @@ extension SQLiteStore {
                         try await each(ExportedCase(
                             id: try stored.uuid("id"), reference: try stored.text("reference"), state: try stored.text("state"),
                             openedAt: try stored.date("created_at"), parentReference: try stored.optionalText("parent_reference"),
-                            fields: try stored.json(FieldValues.self, "fields")))
+                            fields: try stored.json(FieldValues.self, "fields"), caseKey: try stored.optionalText("case_key")))
                     }
                     guard rows.count == Self.exportPage, let last = rows.last else { break }
                     after = last.int("rowid")

@@ -24,14 +24,14 @@ extension SQLiteStore {
                 """
                 INSERT INTO cases (id, reference, workflow, definition_version, state, previous_state, state_entered_at,
                                    version, fields, parent_id, assignee, due_at, created_by, created_at, updated_by, updated_at,
-                                   chain_head)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   chain_head, case_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [.uuid(c.id), .text(c.reference), .text(c.workflow), .integer(c.definitionVersion), .text(c.state),
                  .optional(c.previousState), .micros(c.stateEnteredAt), .integer(c.version),
                  .text(JSONCoding.string(c.fields)), c.parentID.map(SQLiteData.uuid) ?? .null, .optional(c.assignee),
                  .optional(c.dueAt), .text(c.createdBy), .micros(c.createdAt), .text(c.updatedBy), .micros(c.updatedAt),
-                 .optional(c.chainHead)])
+                 .optional(c.chainHead), .optional(c.caseKey)])
             // The history row's trigger opens the first stay.
             try await self.insertEvent(event)
             try await self.claim(new.claims, for: c.id)
@@ -49,14 +49,15 @@ extension SQLiteStore {
             let updated = try await self.query(
                 """
                 UPDATE cases SET state = ?, previous_state = ?, state_entered_at = ?, version = ?, fields = ?,
-                                 outcomes = ?, assignee = ?, due_at = ?, updated_by = ?, updated_at = ?, chain_head = ?
+                                 outcomes = ?, assignee = ?, due_at = ?, updated_by = ?, updated_at = ?, chain_head = ?,
+                                 case_key = ?
                 WHERE id = ? AND version = ?
                 RETURNING id
                 """,
                 [.text(c.state), .optional(c.previousState), .micros(c.stateEnteredAt), .integer(c.version),
                  .text(JSONCoding.string(c.fields)), .text(JSONCoding.string(c.outcomes)), .optional(c.assignee),
                  .optional(c.dueAt), .text(c.updatedBy),
-                 .micros(c.updatedAt), .optional(c.chainHead), .uuid(c.id), .integer(change.expectedVersion)])
+                 .micros(c.updatedAt), .optional(c.chainHead), .optional(c.caseKey), .uuid(c.id), .integer(change.expectedVersion)])
             guard !updated.isEmpty else { throw StoreSignal.versionConflict }
             // The history row's trigger closes the stay and opens the next when the case moves.
             try await self.insertEvent(event)
@@ -185,6 +186,10 @@ extension SQLiteStore {
                 }
             }
         }
+        for (field, prefix) in filter.fieldIndexed {
+            sql += " AND substr(fields ->> ?, 1, length(?)) = ?"
+            binds += [.text(Self.jsonPath(field)), .text(prefix), .text(prefix)]
+        }
         sql += " ORDER BY created_at, reference LIMIT ?"
         binds.append(.integer(filter.limit))
         let query = sql, arguments = binds
@@ -226,7 +231,7 @@ extension SQLiteStore {
             parentID: try stored.optionalUUID("parent_id"), assignee: try stored.optionalText("assignee"),
             dueAt: try stored.optionalDate("due_at"), createdBy: try stored.text("created_by"), createdAt: try stored.date("created_at"),
             updatedBy: try stored.text("updated_by"), updatedAt: try stored.date("updated_at"),
-            chainHead: try stored.optionalText("chain_head"))
+            chainHead: try stored.optionalText("chain_head"), caseKey: try stored.optionalText("case_key"))
     }
 
     /// How a damaged case row is named: by its reference, else by its id as stored.

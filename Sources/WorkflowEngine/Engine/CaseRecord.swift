@@ -27,12 +27,15 @@ public struct CaseRecord: Sendable, Hashable {
     public var updatedAt: Date
     /// The link of the latest event (`HistoryChain`); nil for a case whose history predates the chain.
     public var chainHead: String?
+    /// The case's own key for its personal data, wrapped by the master key (`CaseSealing`); nil for a case with no
+    /// personal data sealed yet, or whose key was deleted to erase it.
+    public var caseKey: String?
 
     public init(
         id: UUID, reference: String, workflow: String, definitionVersion: Int, state: String,
         previousState: String?, stateEnteredAt: Date, version: Int, fields: FieldValues, outcomes: [String: Int] = [:], parentID: UUID?,
         assignee: String?, dueAt: Date?, createdBy: String, createdAt: Date, updatedBy: String, updatedAt: Date,
-        chainHead: String? = nil
+        chainHead: String? = nil, caseKey: String? = nil
     ) {
         self.id = id
         self.reference = reference
@@ -52,6 +55,7 @@ public struct CaseRecord: Sendable, Hashable {
         self.updatedBy = updatedBy
         self.updatedAt = updatedAt
         self.chainHead = chainHead
+        self.caseKey = caseKey
     }
 }
 
@@ -63,10 +67,12 @@ public enum EventKind: String, Sendable, Codable {
     case outcome
     case note
     case assignment
+    /// The case's personal data was erased: its payload sets each erased field to `CaseSealing.erased`.
+    case erasure
 
     /// The kinds whose payload is the case fields they set (`null` clearing one); the others' payload is not
     /// case fields and never reaches `cases.fields`.
-    public static let settingFields: [EventKind] = [.opened, .transition, .fieldUpdate]
+    public static let settingFields: [EventKind] = [.opened, .transition, .fieldUpdate, .erasure]
 
     public var setsFields: Bool { Self.settingFields.contains(self) }
 }
@@ -126,7 +132,12 @@ public struct UniqueClaim: Sendable, Hashable {
     public init(workflow: String, field: String, value: JSONValue) {
         self.workflow = workflow
         self.field = field
-        self.value = value.plainText.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+        self.value = Self.normalized(value)
+    }
+
+    /// A value as unique fields and the blind index compare it: its plain text, lowercased, spaces collapsed.
+    public static func normalized(_ value: JSONValue) -> String {
+        value.plainText.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
 }
 

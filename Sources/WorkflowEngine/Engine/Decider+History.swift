@@ -25,7 +25,7 @@ extension Decider {
                     record.state = to
                     record.stateEnteredAt = event.at
                 }
-            case .fieldUpdate:
+            case .fieldUpdate, .erasure:
                 record.fields = merging(record.fields, event.fields)
             case .outcome:
                 // The payload names the counter and the count added; it is never a field of the case.

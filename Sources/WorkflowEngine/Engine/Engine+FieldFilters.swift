@@ -4,9 +4,14 @@ extension Engine {
     /// The query with each filter value in its typed form; a value the field's type refuses is 65.
     func typedFilters(_ query: CaseQuery) throws -> CaseQuery {
         var typed = query
-        typed.fieldEquals = try query.fieldEquals.map { name, value in
-            switch try filterField(name, workflow: query.workflow).validate(value) {
-            case .success(let parsed): return (name, parsed)
+        typed.fieldEquals = []
+        for (name, value) in query.fieldEquals {
+            let field = try filterField(name, workflow: query.workflow)
+            switch field.validate(value) {
+            case .success(let parsed) where field.dataClass == .personal && parsed != .null:
+                // A personal value is stored sealed: its blind index finds it (`CaseSealing`).
+                typed.fieldIndexed.append((name, try sealing.indexedPrefix(name, parsed)))
+            case .success(let parsed): typed.fieldEquals.append((name, parsed))
             case .failure(let problem): throw WorkflowError(.invalidData, "--field \(problem)")
             }
         }

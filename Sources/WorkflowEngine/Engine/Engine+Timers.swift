@@ -59,7 +59,7 @@ extension Engine {
         }
         if dryRun { return try await decideTimers(now: now, overdueLimit: overdueLimit) }
         // The system acts on the run's clock, so a transition may be recorded up to `now` (not just the wall clock).
-        var system = Engine(registry: registry, store: store, clock: FixedClock(now), replays: replays)
+        var system = Engine(registry: registry, store: store, sealing: sealing, clock: FixedClock(now), replays: replays)
         system.firesTimers = true
         let targets = registry.workflows.flatMap { workflow in
             Set(workflow.timers.compactMap { timer -> String? in
@@ -78,6 +78,7 @@ extension Engine {
                 let wall = clock.now().storagePrecision
                 let until = wall.addingTimeInterval(lease).storagePrecision
                 let claimed = try await store.claimDueCases(in: targets, dueBy: now, leasedAt: wall, leaseUntil: until, limit: batchSize)
+                    .map { try sealing.opened($0) }
                 leases.append((claimed.map(\.id), until))
                 let fresh = claimed.filter { tried.insert($0.id).inserted }
                 if fresh.isEmpty { break }
@@ -103,7 +104,7 @@ extension Engine {
     private func decideTimers(now: Date, overdueLimit: Int) async throws -> TimerRun {
         var run = TimerRun(now: now, dryRun: true)
         var refused: [UUID: [String]] = [:]
-        for record in try await store.listCases(CaseQuery(overdueAt: now.addingTimeInterval(0.001), limit: Int.max)) {
+        for record in try await stored(CaseQuery(overdueAt: now.addingTimeInterval(0.001), limit: Int.max)) {
             switch try await fireTimer(on: record, now: now, write: false) {
             case .fired(let fired): run.fired.append(fired)
             case .refused(let unmet): refused[record.id] = unmet
@@ -165,7 +166,7 @@ extension Engine {
 
     /// The case as `system` making `transition` at `at` would leave it, decided by the same rules and written nowhere.
     private func decideTimerTransition(on record: CaseRecord, _ transition: String, at: Date) async throws -> CaseRecord {
-        let context = try await store.context(ContextQuery(actor: User.systemName, locator: .id(record.id)))
+        let context = try await context(ContextQuery(actor: User.systemName, locator: .id(record.id)))
         let change = try Decider(try registry.workflow(record.workflow)).advance(
             record, transition: transition, fields: [:], reason: nil, actor: User.system, at: at,
             latestActors: context.latestActors, parentState: context.parentState)
@@ -174,11 +175,11 @@ extension Engine {
 
     /// Every case overdue at `now`, latest first; those a timer could not fire carry its unmet guards.
     private func overdue(at now: Date, refused: [UUID: [String]], fired: Set<UUID>, limit: Int) async throws -> [TimerRun.Overdue] {
-        var cases = try await store.listCases(CaseQuery(overdueAt: now, limit: limit)).filter { !fired.contains($0.id) }
+        var cases = try await stored(CaseQuery(overdueAt: now, limit: limit)).filter { !fired.contains($0.id) }
         // A refused case due exactly at `now` is not "past" due for the listing, but the run did try it.
         let listed = Set(cases.map(\.id))
         for id in refused.keys where !listed.contains(id) {
-            if let record = try await store.findCase(.id(id)) { cases.append(record) }
+            if let record = try await stored(.id(id)) { cases.append(record) }
         }
         return cases.compactMap { record in
             guard let dueAt = record.dueAt else { return nil }

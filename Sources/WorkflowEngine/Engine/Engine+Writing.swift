@@ -57,7 +57,7 @@ extension Engine {
         }
         var attempt = 1
         while true {
-            let context = try await store.context(ContextQuery(
+            let context = try await context(ContextQuery(
                 actor: request.actorName, idempotencyKey: request.idempotencyKey, locator: request.locator))
             let actor = try actingUser(request.actorName, found: context.user)
             if let replay = try await replay(context, key: request.idempotencyKey, hash: hash) { return try shown(replay, to: actor) }
@@ -90,7 +90,7 @@ extension Engine {
 
     func insert(_ new: NewCase) async throws -> CaseRecord {
         do {
-            let written = try await store.insert(new)
+            let written = unsealed(try await store.insert(try sealed(new)), as: new.record)
             recent.remember(written, latestActors: [:])
             return written
         } catch StoreSignal.uniqueValueTaken {
@@ -106,7 +106,7 @@ extension Engine {
         // The write lands only if its user is still as this decision saw them (the system user is in no table).
         if read.actor.name != User.systemName { change.actorRoles = read.actor.roles }
         do {
-            written = try await store.apply(change)
+            written = unsealed(try await store.apply(try sealed(change)), as: change.record)
         } catch StoreSignal.uniqueValueTaken {
             // A value this case claimed before (a name it once had, never to be reused) is still its own to take back.
             var own: [UniqueClaim] = []
@@ -172,7 +172,7 @@ extension Engine {
         }
         let now: CaseRecord
         if let record = context.record, record.id == first.caseID { now = record } else { now = try await find(.id(first.caseID)) }
-        let history = try await store.history(of: first.caseID)
+        let history = try await storedHistory(of: now)
         guard let event = history.last(where: { $0.idempotencyKey == key }) else { return now }
         let result = Decider(try registry.workflow(now.workflow)).rebuild(now, from: history, through: event.caseVersion)
         replays?(Replay(key: key, reference: result.reference, firstMadeAt: event.at, version: result.version))

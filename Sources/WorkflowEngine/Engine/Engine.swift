@@ -17,6 +17,8 @@ public struct Engine: Sendable {
     public let registry: WorkflowRegistry
     public let store: any CaseStore
     public let clock: any WorkflowClock
+    /// Seals personal values on their way into the store and opens them on their way out.
+    public let sealing: CaseSealing
     /// Only the timer runner acts as `system`; no caller can pass that name in.
     var firesTimers = false
     /// Cases this engine wrote and users it found, so that the next change to them needs no read first (each such
@@ -28,10 +30,11 @@ public struct Engine: Sendable {
     /// `@TaskLocal` of this module crashed in `swift_task_localValuePush` (Swift 6.3) on every write.
     public var replays: (@Sendable (Replay) -> Void)?
 
-    public init(registry: WorkflowRegistry, store: any CaseStore, clock: any WorkflowClock = SystemClock(),
+    public init(registry: WorkflowRegistry, store: any CaseStore, sealing: CaseSealing, clock: any WorkflowClock = SystemClock(),
                 replays: (@Sendable (Replay) -> Void)? = nil) {
         self.registry = registry
         self.store = store
+        self.sealing = sealing
         self.clock = clock
         self.replays = replays
     }
@@ -45,7 +48,7 @@ public struct Engine: Sendable {
         // Only a keyed request is ever compared with an earlier one.
         let hash = idempotencyKey == nil ? "" : RequestFingerprint.of(
             ["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
-        let context = try await store.context(ContextQuery(actor: actorName, idempotencyKey: idempotencyKey, locator: parent))
+        let context = try await context(ContextQuery(actor: actorName, idempotencyKey: idempotencyKey, locator: parent))
         let actor = try actingUser(actorName, found: context.user)
         if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return try shown(replay, to: actor) }
         // A parent that does not exist is bad input to the open, not a missing subject: 65, as for a wrong parent.
@@ -123,14 +126,14 @@ public struct Engine: Sendable {
         try checkPurpose(purpose)
         let (record, actor) = try await read(locator, as: actorName)
         let definition = try registry.workflow(record.workflow)
-        let events = try await store.history(of: record.id)
+        let events = try await storedHistory(of: record)
         try await logAccess("history", of: [(record, [record.fields] + events.filter(\.kind.setsFields).map(\.fields))], as: actor, purpose: purpose)
         return (try shown(record, to: actor), events.map { Redaction.event($0, in: definition, as: actor) })
     }
 
     /// A case as stored (unredacted), and who asks.
     private func read(_ locator: CaseLocator, as actorName: String) async throws -> (record: CaseRecord, actor: User) {
-        let context = try await store.context(ContextQuery(actor: actorName, locator: locator))
+        let context = try await context(ContextQuery(actor: actorName, locator: locator))
         let actor = try actingUser(actorName, found: context.user)
         guard let record = context.record else { throw notFound(locator) }
         return (record, actor)
@@ -159,7 +162,7 @@ public struct Engine: Sendable {
                 }
             }
         }
-        let found = try await store.listCases(try typedFilters(query))
+        let found = try await stored(try typedFilters(query))
         // The selection is recorded by its shape: a filter's value may itself be personal data.
         let selection = ["list", query.workflow.map { "--workflow \($0)" }, query.state.map { "--state \($0)" }]
             .compactMap { $0 } + query.fieldEquals.map { "--field \($0.0)=…" }
@@ -169,7 +172,7 @@ public struct Engine: Sendable {
 
     /// Finds a case by UUID or reference; `notFound` if there is none.
     public func find(_ locator: CaseLocator) async throws -> CaseRecord {
-        guard let record = try await store.findCase(locator) else { throw notFound(locator) }
+        guard let record = try await stored(locator) else { throw notFound(locator) }
         return record
     }
 

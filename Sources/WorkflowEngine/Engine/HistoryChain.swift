@@ -17,7 +17,7 @@ public enum HistoryChain {
             .int(Int(event.at.microsecondsSince1970)), text(event.idempotencyKey), text(event.requestHash),
         ]
         let digest = SHA256.hash(data: JSONCoding.data(JSONValue.array(content)))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return digest.hex
     }
 
     private static func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }

@@ -15,6 +15,9 @@ public struct WorkflowError: Error, Sendable, CustomStringConvertible, Equatable
         /// A temporary failure worth retrying as it is: a lock or statement timeout, a deadlock, a serialization
         /// failure, a read-only server (a failover may make it writable), a connection lost mid-command.
         case temporary = 75
+        /// The master key that opens personal data is missing, unreadable, malformed or not the one the data was
+        /// sealed with (`RSO_MASTER_KEY_FILE`): the operator's configuration, not the request, must change.
+        case configuration = 78
     }
 
     public let code: Code

@@ -57,7 +57,7 @@ extension Engine {
             throw WorkflowError(.notFound, "no report \(name); reports: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         }
         let definition = try registry.workflow(report.workflow)
-        return report.build(try await store.listCases(CaseQuery(workflow: report.workflow, limit: Int.max))
+        return report.build(try await stored(CaseQuery(workflow: report.workflow, limit: Int.max))
             .map { Redaction.record($0, in: definition, as: actor) })
     }
 }

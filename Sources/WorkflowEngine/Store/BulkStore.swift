@@ -80,9 +80,13 @@ public struct ExportedCase: Sendable, Hashable {
     /// The parent case's reference, for workflows opened under a parent.
     public let parentReference: String?
     public var fields: FieldValues
+    /// The case's wrapped key, which opens its sealed personal values (`CaseSealing`).
+    public var caseKey: String?
 
-    public init(id: UUID, reference: String, state: String, openedAt: Date, parentReference: String?, fields: FieldValues) {
+    public init(id: UUID, reference: String, state: String, openedAt: Date, parentReference: String?, fields: FieldValues,
+                caseKey: String? = nil) {
         self.id = id
+        self.caseKey = caseKey
         self.reference = reference
         self.state = state
         self.openedAt = openedAt

@@ -28,6 +28,9 @@ public struct CaseQuery: Sendable {
     /// Field equals value, each value typed as its field (a list field's value is a list, matched when the case's list
     /// holds each item; `.null` matches an unset field); `Engine.list` parses what a person typed. See `StoredForm`.
     public var fieldEquals: [(String, JSONValue)]
+    /// Personal field whose stored, sealed value begins with this text: the blind index of the value looked for
+    /// (`CaseSealing`), set by `Engine.list` in place of an equality the sealed form cannot answer.
+    public var fieldIndexed: [(String, String)] = []
     public var limit: Int
 
     public init(workflow: String? = nil, state: String? = nil, parentID: UUID? = nil, overdueAt: Date? = nil,

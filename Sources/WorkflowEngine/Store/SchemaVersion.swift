@@ -23,6 +23,7 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
     case userChanges = 13
     case historyChain = 14
     case accessLog = 15
+    case caseKeys = 16
 
     /// As `db status` lists it, and as the ledger records it.
     public var name: String {
@@ -42,6 +43,7 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
         case .userChanges: return "user changes and disabled users"
         case .historyChain: return "each event linked to the one before it"
         case .accessLog: return "who was shown personal data, when and why"
+        case .caseKeys: return "each case's own key for its personal data"
         }
     }
 
@@ -237,6 +239,10 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
                 "CREATE INDEX access_log_at ON access_log (at)",
                 "CREATE INDEX access_log_actor ON access_log (actor, at)",
             ]
+        case .caseKeys:
+            // Personal values are sealed under a key of the case's own, wrapped by the master key (`CaseSealing`);
+            // deleting it erases them from the case and its whole history.
+            return ["ALTER TABLE cases ADD COLUMN case_key \(sql.text)"]
         case .stageSummaries, .timeToFirstReach, .fieldsOverwrittenByOutcomesRestored, .historyCannotBeReplaced:
             return []
         }

@@ -16,8 +16,9 @@ extension Engine {
         // Logged before the first row leaves: an export that fails half-way has shown what it wrote.
         try await logExport(definition, asOf: asOf, as: actor, purpose: purpose)
         try await store.exportCases(workflow: workflowID, asOf: asOf?.endOfDay) { exported in
-            var shown = exported
-            shown.fields = Redaction.fields(exported.fields, in: definition, as: actor)
+            var shown = try sealing.opened(exported)
+            shown.fields = Redaction.fields(shown.fields, in: definition, as: actor)
+            shown.caseKey = nil
             try await each(shown)
         }
     }

@@ -6,7 +6,7 @@ struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Open, advance, update and read cases.",
-        subcommands: [Open.self, Advance.self, Update.self, Record.self, Show.self, History.self, List.self])
+        subcommands: [Open.self, Advance.self, Update.self, Record.self, Show.self, History.self, List.self, Erase.self])
 
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case in its workflow's initial state.")
@@ -105,6 +105,24 @@ struct CaseCommand: AsyncParsableCommand {
             let view = try await global.withEngine { engine in
                 try await CaseView.of(engine.record(CaseLocator(reference), outcome: outcome, count: count, reason: reason, as: actor,
                                         at: at?.date, idempotencyKey: idempotencyKey), in: engine)
+            }
+            view.print(as: output.format)
+        }
+    }
+
+    struct Erase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a case's personal data for good (data_protection role).",
+            discussion: "Deletes the case's own key: its personal values, in the case and in every history event, can no longer be read by anyone. States, dates, outcomes and sensitive values stay, so metrics do not change; the history records the erasure and still verifies.")
+        @Argument(help: "The case's reference or id.") var reference: String
+        @Option(help: "Why, e.g. \"data subject's request of 2026-11-02\" (required).") var reason: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let view = try await global.withEngine { engine in
+                try await CaseView.of(engine.erase(CaseLocator(reference), reason: reason, as: actor), in: engine)
             }
             view.print(as: output.format)
         }

@@ -42,8 +42,11 @@ struct GlobalOptions: ParsableArguments {
         if url == nil, case .sqlite(let path) = location {
             Output.note("rsoctl: using the embedded database \(path) (set --database-url or RSO_DATABASE_URL for PostgreSQL)")
         }
+        let sealing = location.sealing(environment: environment) { made in
+            Output.note("rsoctl: made the master key \(made) for this database's personal data: back it up, but never beside the database's own backups; without it no personal value can be read back")
+        }
         return try await location.withStore { store in
-            try await body(Engine(registry: BuiltInModules.registry, store: store, replays: { replay in
+            try await body(Engine(registry: BuiltInModules.registry, store: store, sealing: sealing, replays: { replay in
                 Output.note("rsoctl: replayed: idempotency key \(replay.key) was already used by this request at \(replay.firstMadeAt.iso8601); showing its result (\(replay.reference) at version \(replay.version))")
             }))
         }

@@ -1,0 +1,33 @@
+import Foundation
+
+extension Decider {
+    /// Erases a case's personal data: each personal field still holding a value is set to `CaseSealing.erased` and
+    /// the case's key is dropped, so the values sealed under it in the history can no longer be opened. States,
+    /// dates, outcomes and sensitive values stay: metrics do not change. Only the data-protection role erases.
+    public func erase(_ current: CaseRecord, reason: String?, actor: User, at: Date) throws(WorkflowError) -> CaseChange {
+        guard actor.holds(.dataProtection) else {
+            throw forbidden(actor, "erase personal data", needs: [.dataProtection])
+        }
+        guard let reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw WorkflowError(.usage, "an erasure needs --reason saying why (a data subject's request, the retention period)")
+        }
+        let erased = FieldValues(uniqueKeysWithValues: definition.fields.compactMap { field in
+            guard field.dataClass == .personal, let value = current.fields[field.name], value != .null, value != CaseSealing.erased
+            else { return nil }
+            return (field.name, CaseSealing.erased)
+        })
+        guard !erased.isEmpty || current.caseKey != nil else {
+            throw WorkflowError(.notAllowed, "\(current.reference) holds no personal data to erase (already erased, or none was entered)")
+        }
+        var next = current
+        next.fields = merging(current.fields, erased)
+        next.caseKey = nil
+        next.version = current.version + 1
+        next.updatedBy = actor.name
+        next.updatedAt = at
+        let event = EventRecord(
+            caseID: current.id, caseVersion: next.version, kind: .erasure, actor: actor.name, role: .dataProtection,
+            reason: reason, fields: erased, at: at, idempotencyKey: nil, requestHash: nil)
+        return CaseChange(record: next, expectedVersion: current.version, event: event)
+    }
+}

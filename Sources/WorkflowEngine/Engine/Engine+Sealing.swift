@@ -1,0 +1,73 @@
+import Foundation
+
+/// Where personal data is sealed and opened (`CaseSealing`): on its way into a store and on its way out, so that the
+/// decisions, the redaction and every reader see values, and the stores only ever hold them sealed.
+extension Engine {
+    /// What a request reads before its decision, with its case opened.
+    func context(_ query: ContextQuery) async throws -> RequestContext {
+        var context = try await store.context(query)
+        if let record = context.record { context.record = try sealing.opened(record) }
+        return context
+    }
+
+    /// A case as stored, opened; nil if there is none.
+    func stored(_ locator: CaseLocator) async throws -> CaseRecord? {
+        try await store.findCase(locator).map { try sealing.opened($0) }
+    }
+
+    /// Cases matching `query`, opened.
+    func stored(_ query: CaseQuery) async throws -> [CaseRecord] {
+        try await store.listCases(query).map { try sealing.opened($0) }
+    }
+
+    /// The history of `record` (as read, opened or not), oldest first, opened under its key.
+    func storedHistory(of record: CaseRecord) async throws -> [EventRecord] {
+        try sealing.opened(try await store.history(of: record.id), of: record)
+    }
+
+    /// `new` as the store writes it.
+    func sealed(_ new: NewCase) throws -> NewCase {
+        var sealed = new
+        (sealed.record, sealed.event) = try self.sealed(new.record, new.event)
+        return sealed
+    }
+
+    /// `change` as the store writes it.
+    func sealed(_ change: CaseChange) throws -> CaseChange {
+        var sealed = change
+        (sealed.record, sealed.event) = try self.sealed(change.record, change.event)
+        return sealed
+    }
+
+    /// A case and its event as the store writes them: the case's personal values sealed under its key (made if it
+    /// has none), and the event's under the same key.
+    private func sealed(_ record: CaseRecord, _ event: EventRecord) throws -> (CaseRecord, EventRecord) {
+        let definition = try registry.workflow(record.workflow)
+        let (sealedRecord, key) = try sealing.sealed(record, in: definition)
+        return (sealedRecord, try sealing.sealed(event, in: definition, key: key))
+    }
+
+    /// What the store wrote, with the values as decided rather than as sealed.
+    func unsealed(_ written: CaseRecord, as decided: CaseRecord) -> CaseRecord {
+        var record = written
+        record.fields = decided.fields
+        return record
+    }
+
+    /// Erases a case's personal data (`Decider.erase`): only the data-protection role, with a reason. The case keeps
+    /// its states, dates, outcomes and sensitive values; its history records the erasure and still verifies.
+    public func erase(_ locator: CaseLocator, reason: String?, as actorName: String, at: Date? = nil) async throws -> CaseRecord {
+        try InputText.check(reason: reason)
+        let context = try await context(ContextQuery(actor: actorName, locator: locator))
+        let actor = try actingUser(actorName, found: context.user)
+        guard let current = context.record else { throw notFound(locator) }
+        let read = Read(actor: actor, current: current, at: try timestamp(at, notBefore: current), parentState: nil,
+                        latestActors: context.latestActors, requestHash: nil)
+        let change = try Decider(try registry.workflow(current.workflow)).erase(current, reason: reason, actor: actor, at: read.at)
+        do {
+            return try shown(try await apply(change, after: read), to: actor)
+        } catch StoreSignal.versionConflict {
+            throw try await conflict(change)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+
+/// The key every case's own key is wrapped with, kept in a file outside the database (`RSO_MASTER_KEY_FILE`), so
+/// that a copy of the database (a `pg_dump`, a stolen SQLite file, a backup) holds no personal data in clear.
+///
+/// The file holds 32 random bytes in base64 on one line, as `openssl rand -base64 32` writes them. Two keys are
+/// derived from it, each for one use: one wraps case keys, one computes the blind index that finds a case by an
+/// exact personal value without storing the value.
+public struct MasterKey: Sendable {
+    let wrapping: SymmetricKey
+    let blindIndex: SymmetricKey
+    /// Names the key without revealing it, so that "not the key these cases were sealed with" can say which is which.
+    public let id: String
+
+    public init(bytes: Data) throws(WorkflowError) {
+        guard bytes.count == 32 else {
+            throw WorkflowError(.configuration, "a master key is 32 bytes, this one is \(bytes.count): make one with openssl rand -base64 32")
+        }
+        let master = SymmetricKey(data: bytes)
+        wrapping = Self.derive(master, "rso-case-key-wrapping-1")
+        blindIndex = Self.derive(master, "rso-blind-index-1")
+        id = Self.derive(master, "rso-master-key-id-1").withUnsafeBytes { Data($0.prefix(4)) }.hex
+    }
+
+    private static func derive(_ master: SymmetricKey, _ purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data(purpose.utf8), outputByteCount: 32)
+    }
+
+    /// The key in `path`. A file others may read is refused: it would open every case.
+    public static func load(from path: String) throws(WorkflowError) -> MasterKey {
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
+            throw WorkflowError(.configuration, "master key file \(path) cannot be read: it does not exist or is not accessible; point RSO_MASTER_KEY_FILE at the key this database's cases were sealed with")
+        }
+        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw WorkflowError(.configuration, "master key file \(path) may be read by others (mode \(String(mode, radix: 8))): chmod 600 \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WorkflowError(.configuration, "master key file \(path) cannot be read: check its owner and mode (600)")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = Data(base64Encoded: text) else {
+            throw WorkflowError(.configuration, "master key file \(path) does not hold a key in base64: make one with openssl rand -base64 32 > \(path)")
+        }
+        return try MasterKey(bytes: bytes)
+    }
+
+    /// A new random key written to `path` (mode 0600), failing if the file already exists rather than replacing a key
+    /// that sealed cases.
+    public static func create(at path: String) throws(WorkflowError) -> MasterKey {
+        var bytes = Data(count: 32)
+        bytes.withUnsafeMutableBytes { buffer in
+            var generator = SystemRandomNumberGenerator()
+            for index in buffer.indices { buffer[index] = UInt8.random(in: .min ... .max, using: &generator) }
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw WorkflowError(.configuration, "cannot create master key file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let text = Array((bytes.base64EncodedString() + "\n").utf8)
+        guard write(descriptor, text, text.count) == text.count, fsync(descriptor) == 0 else {
+            throw WorkflowError(.configuration, "cannot write master key file \(path): \(String(cString: strerror(errno)))")
+        }
+        return try MasterKey(bytes: bytes)
+    }
+}
+
+extension Sequence<UInt8> {
+    /// Lowercase hexadecimal (digests, key names, blind indexes).
+    package var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in self { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
