@@ -199,6 +199,6 @@ struct RSOCtl: AsyncParsableCommand {
         subcommands: [
             DatabaseCommand.self, UsersCommand.self, ModulesCommand.self, WorkflowCommand.self,
             CaseCommand.self, MetricsCommand.self, ReportCommand.self, TimersCommand.self, DemoCommand.self,
-            ImportCommand.self, ExportCommand.self, AuditCommand.self,
+            ImportCommand.self, ExportCommand.self, AuditCommand.self, RetentionCommand.self,
         ])
 }

@@ -169,4 +169,48 @@ struct PersonalDataAtRestTests {
             #expect(metrics.exitCode == 0, "\(metrics)")
         }
     }
+
+    @Test("retention run erases, as system, the personal data of cases final for longer than their workflow keeps it, once even with two runs at once; --dry-run writes nothing",
+          arguments: Backend.allCases)
+    func retention(_ backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            func open(_ name: String) async throws -> String {
+                try #require(try await db.json(["case", "open", "avrr", "--field", "full_name=\(name)", "--field", "host_country=THA",
+                                                "--field", "category=other", "--at", "2019-01-01T00:00:00Z", "--actor", "amina",
+                                                "--format", "json"])["reference"] as? String)
+            }
+            let old = try await open("Old Withdrawn"), recent = try await open("Recent Withdrawn"), active = try await open("Still Open")
+            try await db.advance(old, "withdraw", ["--reason", "changed mind", "--at", "2019-02-01T00:00:00Z"])
+            try await db.advance(recent, "withdraw", ["--reason", "changed mind", "--at", "2023-01-01T00:00:00Z"])
+            // AVRR keeps personal data 1825 days after a final state: on 2024-03-01 only the case withdrawn in 2019 is due.
+            let now = "2024-03-01T00:00:00Z"
+
+            let dry = try await db.json(["retention", "run", "--now", now, "--dry-run", "--format", "json"])
+            #expect((dry["erased"] as? [[String: Any]])?.compactMap { $0["reference"] as? String } == [old], "\(dry)")
+            #expect(RedactionTests.fields(try await db.show(old))["full_name"] as? String == "Old Withdrawn", "a dry run erased")
+
+            let runs = try [0, 1].map { _ in try ChildProcess.rsoctl(["retention", "run", "--now", now, "--format", "json"], databaseURL: db.url) }
+            var erased: [String] = []
+            for run in runs {
+                let outcome = await run.finish(timeout: 60)
+                #expect(outcome.exitCode == 0, "\(outcome)")
+                erased += (try JSON.object(outcome.stdout)["erased"] as? [[String: Any]] ?? []).compactMap { $0["reference"] as? String }
+            }
+            #expect(erased == [old], "each due case is erased by exactly one run: \(erased)")
+            let events = try await db.events(old)
+            #expect(events.filter { $0["kind"] as? String == "erasure" }.count == 1, "\(events)")
+            #expect(events.last?["actor"] as? String == "system" && (events.last?["reason"] as? String)?.contains("1825 days after withdrawn") == true,
+                    "\(String(describing: events.last))")
+            #expect(RedactionTests.fields(try await db.show(old))["full_name"] as? String == "[erased]")
+            #expect(RedactionTests.fields(try await db.show(recent))["full_name"] as? String == "Recent Withdrawn")
+            #expect(RedactionTests.fields(try await db.show(active))["full_name"] as? String == "Still Open")
+
+            // A shorter period for this run reaches the case withdrawn in 2023; a case still open is never due.
+            let shorter = try await db.json(["retention", "run", "--now", now, "--keep-days", "avrr=365", "--format", "json"])
+            #expect((shorter["erased"] as? [[String: Any]])?.compactMap { $0["reference"] as? String } == [recent], "\(shorter)")
+            let bad = try await db.rsoctl(["retention", "run", "--keep-days", "avrr=soon"])
+            #expect(bad.exitCode == 64 && bad.stderr.contains("WORKFLOW=DAYS"), "\(bad)")
+        }
+    }
 }

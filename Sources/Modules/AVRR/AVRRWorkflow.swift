@@ -14,8 +14,14 @@ public enum AVRR {
         states: states,
         transitions: transitions,
         fields: fields,
-        timers: timers
+        timers: timers,
+        personalDataKeptDays: personalDataKeptDays
     )
+
+    /// Personal values are kept five years after a case closes (or is withdrawn or refused), then erased by
+    /// `rsoctl retention run`: long enough for the donors' audits of a programme's returns, and no longer. A data
+    /// subject's request is met earlier with `rsoctl case erase`.
+    public static let personalDataKeptDays = 5 * 365
 
     // Definition order is the order of metrics output: keep it as MODULES.md lists it.
     static let states: [StateDefinition] = [

@@ -112,6 +112,9 @@ public struct WorkflowDefinition: Sendable {
     /// Who sees the values of its personal and its sensitive fields; everyone else sees `[redacted]`. By default,
     /// the roles that take its transitions, but neither managers nor admins (`Role.dataProtection` sees all).
     public let readers: [DataClass: Set<Role>]
+    /// How many days a case's personal values are kept once it reaches a final state; `rsoctl retention run` erases
+    /// them after that. Nil: kept until erased by hand (`case erase`).
+    public let personalDataKeptDays: Int?
 
     // Lookups compiled once so the engine never searches lists per call.
     private let fieldIndex: [String: FieldDefinition]
@@ -130,7 +133,8 @@ public struct WorkflowDefinition: Sendable {
         parentWorkflow: String? = nil,
         outcomes: OutcomeCounters? = nil,
         invariants: [Condition] = [],
-        readers: [DataClass: Set<Role>]? = nil
+        readers: [DataClass: Set<Role>]? = nil,
+        personalDataKeptDays: Int? = nil
     ) {
         self.id = id
         self.version = version
@@ -145,6 +149,7 @@ public struct WorkflowDefinition: Sendable {
         self.invariants = invariants
         let working = Set(transitions.flatMap(\.roles)).subtracting([.manager, .admin, .system, .dataProtection])
         self.readers = readers ?? [.personal: working, .sensitive: working]
+        self.personalDataKeptDays = personalDataKeptDays
         self.fieldIndex = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.stateIndex = Dictionary(states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var from: [String: [TransitionDefinition]] = [:]

@@ -3,9 +3,10 @@ import Foundation
 extension Decider {
     /// Erases a case's personal data: each personal field still holding a value is set to `CaseSealing.erased` and
     /// the case's key is dropped, so the values sealed under it in the history can no longer be opened. States,
-    /// dates, outcomes and sensitive values stay: metrics do not change. Only the data-protection role erases.
+    /// dates, outcomes and sensitive values stay: metrics do not change. Only the data-protection role erases, and
+    /// `system` when the retention period has passed (`Engine.runRetention`).
     public func erase(_ current: CaseRecord, reason: String?, actor: User, at: Date) throws(WorkflowError) -> CaseChange {
-        guard actor.holds(.dataProtection) else {
+        guard actor.holds(.dataProtection) || actor.name == User.systemName else {
             throw forbidden(actor, "erase personal data", needs: [.dataProtection])
         }
         guard let reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -16,7 +17,7 @@ extension Decider {
             else { return nil }
             return (field.name, CaseSealing.erased)
         })
-        guard !erased.isEmpty || current.caseKey != nil else {
+        guard current.holdsPersonalData(in: definition) else {
             throw WorkflowError(.notAllowed, "\(current.reference) holds no personal data to erase (already erased, or none was entered)")
         }
         var next = current
@@ -26,8 +27,19 @@ extension Decider {
         next.updatedBy = actor.name
         next.updatedAt = at
         let event = EventRecord(
-            caseID: current.id, caseVersion: next.version, kind: .erasure, actor: actor.name, role: .dataProtection,
+            caseID: current.id, caseVersion: next.version, kind: .erasure, actor: actor.name,
+            role: actor.name == User.systemName ? .system : .dataProtection,
             reason: reason, fields: erased, at: at, idempotencyKey: nil, requestHash: nil)
         return CaseChange(record: next, expectedVersion: current.version, event: event)
+    }
+}
+
+extension CaseRecord {
+    /// Whether the case still holds personal data to erase: a key, or a personal value neither unset nor erased.
+    public func holdsPersonalData(in definition: WorkflowDefinition) -> Bool {
+        caseKey != nil || definition.fields.contains { field in
+            guard field.dataClass == .personal, let value = fields[field.name] else { return false }
+            return value != .null && value != CaseSealing.erased
+        }
     }
 }

@@ -82,8 +82,28 @@ struct WorkflowView: Encodable {
     let parentWorkflow: String?
     let outcomes: [String]
     let outcomesRecordableIn: [String]
+    /// Days personal values are kept once a case is final (`retention run`); null: until erased by hand.
+    let personalDataKeptDays: Int?
+
+    // Every key is written, null included: scripts read the same shape for every workflow.
+    enum CodingKeys: String, CodingKey {
+        case id, version, referencePrefix, title, states, transitions, fields, timers, parentWorkflow, outcomes,
+             outcomesRecordableIn, personalDataKeptDays
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(version, forKey: .version)
+        try c.encode(referencePrefix, forKey: .referencePrefix); try c.encode(title, forKey: .title)
+        try c.encode(states, forKey: .states); try c.encode(transitions, forKey: .transitions)
+        try c.encode(fields, forKey: .fields); try c.encode(timers, forKey: .timers)
+        try c.encode(parentWorkflow, forKey: .parentWorkflow); try c.encode(outcomes, forKey: .outcomes)
+        try c.encode(outcomesRecordableIn, forKey: .outcomesRecordableIn)
+        try c.encode(personalDataKeptDays, forKey: .personalDataKeptDays)
+    }
 
     init(_ definition: WorkflowDefinition) {
+        personalDataKeptDays = definition.personalDataKeptDays
         parentWorkflow = definition.parentWorkflow
         outcomes = definition.outcomes?.names ?? []
         outcomesRecordableIn = definition.outcomes?.states ?? []
@@ -127,6 +147,9 @@ struct WorkflowView: Encodable {
         }
         rows += timers.map { ["timer", $0.state, "\($0.deadline): \($0.action)"] }
         rows += outcomes.map { ["outcome", $0, "recordable in \(outcomesRecordableIn.joined(separator: ", "))"] }
+        if let days = personalDataKeptDays {
+            rows.append(["retention", "personal data", "kept \(days) days after a final state, then erased (rsoctl retention run)"])
+        }
         return Table(columns: ["kind", "name", "detail"], rows: rows)
     }
 }
