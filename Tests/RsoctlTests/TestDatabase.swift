@@ -76,7 +76,9 @@ struct TestDatabase: Sendable {
 
     /// Runs one SQL statement with psql; throws when psql fails.
     static func psqlCommand(_ url: String, _ sql: String) async throws {
-        let result = try await RsoctlProcess.tool(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
+        // A bound, not an expectation: under the whole suite's load CREATE and DROP DATABASE (which wait for the
+        // checkpointer) once took a minute.
+        let result = try await RsoctlProcess.tool(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql], timeout: 180)
         guard result.exitCode == 0 else { throw RsoctlTestError("psql failed: \(result)") }
     }
 

@@ -87,6 +87,13 @@ public typealias FieldValues = [String: JSONValue]
 
 /// The one JSON encoder/decoder configuration used for stored fields and payloads.
 public enum JSONCoding {
+    /// A value's canonical text, written directly (`BulkJSON`) rather than through `JSONEncoder`, which took a tenth of
+    /// a transition's time (the history chain and the stores' bindings encode every event's fields).
+    public static func data(_ value: JSONValue) -> Data { Data(BulkJSON.bytes(value)) }
+    public static func string(_ value: JSONValue) -> String { String(decoding: BulkJSON.bytes(value), as: UTF8.self) }
+    public static func data(_ fields: FieldValues) -> Data { data(.object(fields)) }
+    public static func string(_ fields: FieldValues) -> String { string(.object(fields)) }
+
     public static func data<T: Encodable>(_ value: T) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

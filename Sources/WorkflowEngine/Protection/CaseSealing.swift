@@ -52,7 +52,7 @@ public struct CaseSealing: Sendable {
             throw WorkflowError.damagedRow(table: "cases", key: reference, column: "case_key")
         }
         guard parts[1] == master.id else {
-            throw WorkflowError(.configuration, "\(reference) was sealed with master key \(parts[1]); RSO_MASTER_KEY_FILE holds key \(master.id): point it at the key this database's cases were sealed with")
+            throw WorkflowError(.configuration, "\(reference) was sealed with master key \(parts[1]), but the key given is \(master.id) (RSO_MASTER_KEY_FILE, else the .key file beside an SQLite database): use the key this database's cases were sealed with")
         }
         guard let box = try? AES.GCM.SealedBox(combined: combined),
               let bytes = try? AES.GCM.open(box, using: master.wrapping, authenticating: caseID.bytes) else {

@@ -3,13 +3,18 @@ import Foundation
 /// Field values as JSON text, written directly rather than through `JSONEncoder`: a bulk import
 /// writes two documents per case, and the encoder would take much of its time.
 ///
-/// The same document `JSONCoding` writes: keys sorted, slashes unescaped, non-ASCII as UTF-8.
+/// The document `JSONEncoder` writes with sorted keys and unescaped slashes, non-ASCII as UTF-8 (control characters
+/// other than tab, newline and return as `\u00XX`); `JSONCoding` writes every `JSONValue` with it.
 package enum BulkJSON {
     package static func string(_ fields: FieldValues) -> String {
+        String(decoding: bytes(.object(fields)), as: UTF8.self)
+    }
+
+    package static func bytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(64 * fields.count + 2)
-        write(.object(fields), into: &out)
-        return String(decoding: out, as: UTF8.self)
+        out.reserveCapacity(64)
+        write(value, into: &out)
+        return out
     }
 
     static func write(_ value: JSONValue, into out: inout [UInt8]) {
