@@ -36,8 +36,7 @@ extension Engine {
             _ = try registry.workflow(workflow)
             guard days >= 0 else { throw WorkflowError(.usage, "--keep-days \(workflow)=\(days): give a number of days from 0") }
         }
-        var system = Engine(registry: registry, store: store, sealing: sealing, clock: FixedClock(now), replays: replays)
-        system.firesTimers = true
+        let system = acting(asSystemAt: now)
         var run = RetentionRun(now: now, dryRun: dryRun)
         for definition in registry.workflows {
             guard let days = overrides[definition.id] ?? definition.personalDataKeptDays else { continue }

@@ -58,16 +58,11 @@ extension Engine {
     /// its states, dates, outcomes and sensitive values; its history records the erasure and still verifies.
     public func erase(_ locator: CaseLocator, reason: String?, as actorName: String, at: Date? = nil) async throws -> CaseRecord {
         try InputText.check(reason: reason)
-        let context = try await context(ContextQuery(actor: actorName, locator: locator))
-        let actor = try actingUser(actorName, found: context.user)
-        guard let current = context.record else { throw notFound(locator) }
-        let read = Read(actor: actor, current: current, at: try timestamp(at, notBefore: current), parentState: nil,
-                        latestActors: context.latestActors, requestHash: nil)
-        let change = try Decider(try registry.workflow(current.workflow)).erase(current, reason: reason, actor: actor, at: read.at)
-        do {
-            return try shown(try await apply(change, after: read), to: actor)
-        } catch StoreSignal.versionConflict {
-            throw try await conflict(change)
+        let request = ChangeRequest(
+            locator: locator, parts: ["erase", reason ?? ""], fields: [:], actorName: actorName,
+            expectedVersion: nil, at: at, idempotencyKey: nil, readsParent: false)
+        return try await change(request) { read, decider in
+            try decider.erase(read.current, reason: reason, actor: read.actor, at: read.at)
         }
     }
 }

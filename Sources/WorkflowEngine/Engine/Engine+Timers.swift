@@ -39,6 +39,14 @@ public struct TimerRun: Sendable {
 }
 
 extension Engine {
+    /// This engine acting as `system` on a run's clock (timers, retention), so that a change may be recorded up to
+    /// `now`, not just the wall clock.
+    func acting(asSystemAt now: Date) -> Engine {
+        var system = Engine(registry: registry, store: store, sealing: sealing, clock: FixedClock(now), replays: replays)
+        system.firesTimers = true
+        return system
+    }
+
     /// Fires every due timer transition as `system`, once, and lists the cases overdue at `now`.
     ///
     /// Several runs may go at once, in this process or others: each claims a disjoint batch of due
@@ -58,9 +66,7 @@ extension Engine {
             throw WorkflowError(.usage, "--now \(now.iso8601) is in the future (it is \(wallClock.iso8601)): timers record what happened, so they run at or before now; --dry-run with no --now shows what is due")
         }
         if dryRun { return try await decideTimers(now: now, overdueLimit: overdueLimit) }
-        // The system acts on the run's clock, so a transition may be recorded up to `now` (not just the wall clock).
-        var system = Engine(registry: registry, store: store, sealing: sealing, clock: FixedClock(now), replays: replays)
-        system.firesTimers = true
+        let system = acting(asSystemAt: now)
         let targets = registry.workflows.flatMap { workflow in
             Set(workflow.timers.compactMap { timer -> String? in
                 if case .fire = timer.action { return timer.state }

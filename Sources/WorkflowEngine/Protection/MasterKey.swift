@@ -49,11 +49,7 @@ public struct MasterKey: Sendable {
     /// A new random key written to `path` (mode 0600), failing if the file already exists rather than replacing a key
     /// that sealed cases.
     public static func create(at path: String) throws(WorkflowError) -> MasterKey {
-        var bytes = Data(count: 32)
-        bytes.withUnsafeMutableBytes { buffer in
-            var generator = SystemRandomNumberGenerator()
-            for index in buffer.indices { buffer[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        }
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
