@@ -4,7 +4,7 @@ import WorkflowEngine
 
 extension PostgresStore {
     public func recordAccess(_ entry: AccessEntry) async throws {
-        try await run { connection in
+        _ = try await run { connection in
             try await connection.query(
                 """
                 INSERT INTO access_log (at, actor, action, workflow, cases, query, purpose)

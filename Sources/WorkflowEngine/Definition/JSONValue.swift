@@ -93,6 +93,8 @@ public enum JSONCoding {
     public static func string(_ value: JSONValue) -> String { String(decoding: BulkJSON.bytes(value), as: UTF8.self) }
     public static func data(_ fields: FieldValues) -> Data { data(.object(fields)) }
     public static func string(_ fields: FieldValues) -> String { string(.object(fields)) }
+    /// Counts by name (a case's outcomes), which every change writes.
+    public static func string(_ counts: [String: Int]) -> String { string(.object(counts.mapValues(JSONValue.int))) }
 
     public static func data<T: Encodable>(_ value: T) -> Data {
         let encoder = JSONEncoder()

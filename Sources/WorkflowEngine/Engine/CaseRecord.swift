@@ -137,7 +137,31 @@ public struct UniqueClaim: Sendable, Hashable {
 
     /// A value as unique fields and the blind index compare it: its plain text, lowercased, spaces collapsed.
     public static func normalized(_ value: JSONValue) -> String {
-        value.plainText.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+        let text = value.plainText
+        return normalizedASCII(text) ?? normalizedByCharacters(text)
+    }
+
+    static func normalizedByCharacters(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+    }
+
+    /// The same as `normalizedByCharacters` for an ASCII text, byte by byte: every sealed value pays for its blind
+    /// index, and splitting into characters took most of it. Nil for any other text.
+    static func normalizedASCII(_ text: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var spaceBefore = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            // ASCII's Unicode White_Space: tab, line feed, vertical tab, form feed, carriage return, space.
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                spaceBefore = !out.isEmpty
+                continue
+            }
+            if spaceBefore { out.append(0x20); spaceBefore = false }
+            out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -43,8 +43,8 @@ extension Engine {
     /// has none), and the event's under the same key.
     private func sealed(_ record: CaseRecord, _ event: EventRecord) throws -> (CaseRecord, EventRecord) {
         let definition = try registry.workflow(record.workflow)
-        let (sealedRecord, key) = try sealing.sealed(record, in: definition)
-        return (sealedRecord, try sealing.sealed(event, in: definition, key: key))
+        let sealedRecord = try sealing.sealed(record, in: definition)
+        return (sealedRecord, try sealing.sealed(event, in: definition, of: sealedRecord))
     }
 
     /// What the store wrote, with the values as decided rather than as sealed.
@@ -61,8 +61,10 @@ extension Engine {
         let request = ChangeRequest(
             locator: locator, parts: ["erase", reason ?? ""], fields: [:], actorName: actorName,
             expectedVersion: nil, at: at, idempotencyKey: nil, readsParent: false)
-        return try await change(request) { read, decider in
+        let erased = try await change(request) { read, decider in
             try decider.erase(read.current, reason: reason, actor: read.actor, at: read.at)
         }
+        sealing.forgetRemembered()
+        return erased
     }
 }

@@ -15,6 +15,8 @@ import Foundation
 /// after an erasure nothing is left to test a guess against.
 public struct CaseSealing: Sendable {
     private let master: Result<MasterKey, WorkflowError>
+    /// Keys unwrapped and values sealed or opened before, shared by every copy of this sealing.
+    private let memo = SealingMemo()
 
     /// Seals and opens with `key`.
     public init(_ key: MasterKey) { master = .success(key) }
@@ -36,7 +38,9 @@ public struct CaseSealing: Sendable {
         let caseKey = SymmetricKey(size: .bits256)
         let box = caseKey.withUnsafeBytes { bytes in try? AES.GCM.seal(Data(bytes), using: master.wrapping, authenticating: id.bytes) }
         guard let combined = box?.combined else { throw WorkflowError(.configuration, "the case key could not be wrapped") }
-        return (caseKey, "k1:\(master.id):\(combined.base64EncodedString())")
+        let wrapped = "k1:\(master.id):\(combined.base64EncodedString())"
+        memo.remember(key: caseKey, caseID: id, wrapped: wrapped)
+        return (caseKey, wrapped)
     }
 
     /// The key of a case as stored: nil when it has none (erased, or nothing sealed yet).
@@ -46,6 +50,7 @@ public struct CaseSealing: Sendable {
 
     private func caseKey(wrapped: String?, caseID: UUID, reference: String) throws(WorkflowError) -> SymmetricKey? {
         guard let wrapped else { return nil }
+        if let known = memo.key(caseID: caseID, wrapped: wrapped) { return known }
         let master = try key()
         let parts = wrapped.split(separator: ":", maxSplits: 2).map(String.init)
         guard parts.count == 3, parts[0] == "k1", let combined = Data(base64Encoded: parts[2]) else {
@@ -58,15 +63,17 @@ public struct CaseSealing: Sendable {
               let bytes = try? AES.GCM.open(box, using: master.wrapping, authenticating: caseID.bytes) else {
             throw WorkflowError.damagedRow(table: "cases", key: reference, column: "case_key")
         }
-        return SymmetricKey(data: bytes)
+        let caseKey = SymmetricKey(data: bytes)
+        memo.remember(key: caseKey, caseID: caseID, wrapped: wrapped)
+        return caseKey
     }
 
     // MARK: Sealing what is stored
 
     /// `record` as a store keeps it: its personal values sealed under its key, a key made if it has none.
-    func sealed(_ record: CaseRecord, in definition: WorkflowDefinition) throws(WorkflowError) -> (record: CaseRecord, key: SymmetricKey?) {
+    func sealed(_ record: CaseRecord, in definition: WorkflowDefinition) throws(WorkflowError) -> CaseRecord {
         let names = Self.personal(record.fields, in: definition)
-        guard !names.isEmpty else { return (record, try caseKey(of: record)) }
+        guard !names.isEmpty else { return record }
         var sealed = record
         let caseKey: SymmetricKey
         if let existing = try self.caseKey(of: record) {
@@ -75,23 +82,26 @@ public struct CaseSealing: Sendable {
             let made = try newCaseKey(for: record.id)
             (caseKey, sealed.caseKey) = (made.key, made.wrapped)
         }
-        let master = try key()
         for name in names {
-            sealed.fields[name] = try Self.seal(record.fields[name]!, field: name, caseID: record.id, with: caseKey,
-                                                 blindIndex: Self.blindIndex(name, record.fields[name]!, master))
+            let form = try seal(record.fields[name]!, at: place(record.id, sealed.caseKey!, name), with: caseKey)
+            sealed.fields[name] = .string(Self.prefix + form.blindIndex + ":" + form.ciphertext)
         }
-        return (sealed, caseKey)
+        return sealed
     }
 
-    /// An event as a store keeps it: the personal values it set sealed under its case's key, without a blind index.
-    func sealed(_ event: EventRecord, in definition: WorkflowDefinition, key caseKey: SymmetricKey?) throws(WorkflowError) -> EventRecord {
+    /// An event as a store keeps it: the personal values it set sealed under its case's key (`record` as sealed), without
+    /// a blind index.
+    func sealed(_ event: EventRecord, in definition: WorkflowDefinition, of record: CaseRecord) throws(WorkflowError) -> EventRecord {
         guard event.kind.setsFields else { return event }
         let names = Self.personal(event.fields, in: definition)
         guard !names.isEmpty else { return event }
-        guard let caseKey else { throw WorkflowError(.configuration, "a personal value has no case key to be sealed with") }
+        guard let wrapped = record.caseKey, let caseKey = try caseKey(of: record) else {
+            throw WorkflowError(.configuration, "a personal value has no case key to be sealed with")
+        }
         var sealed = event
         for name in names {
-            sealed.fields[name] = try Self.seal(event.fields[name]!, field: name, caseID: event.caseID, with: caseKey, blindIndex: "")
+            let form = try seal(event.fields[name]!, at: place(record.id, wrapped, name), with: caseKey)
+            sealed.fields[name] = .string(Self.prefix + ":" + form.ciphertext)
         }
         return sealed
     }
@@ -104,11 +114,19 @@ public struct CaseSealing: Sendable {
         }
     }
 
-    private static func seal(_ value: JSONValue, field: String, caseID: UUID, with key: SymmetricKey, blindIndex: String) throws(WorkflowError) -> JSONValue {
-        guard let combined = try? AES.GCM.seal(JSONCoding.data(value), using: key, authenticating: associated(field, caseID)).combined else {
+    private func place(_ caseID: UUID, _ wrappedKey: String, _ field: String) -> SealingMemo.Place {
+        SealingMemo.Place(caseID: caseID, wrappedKey: wrappedKey, field: field)
+    }
+
+    /// `value` sealed at `place`: as sealed before when the case had it under the same key, else anew.
+    private func seal(_ value: JSONValue, at place: SealingMemo.Place, with caseKey: SymmetricKey) throws(WorkflowError) -> SealingMemo.Sealed {
+        if let known = memo.sealed(value, at: place) { return known }
+        guard let combined = try? AES.GCM.seal(JSONCoding.data(value), using: caseKey, authenticating: Self.associated(place.field, place.caseID)).combined else {
             throw WorkflowError(.configuration, "a personal value could not be sealed")
         }
-        return .string(prefix + blindIndex + ":" + combined.base64EncodedString())
+        let form = SealingMemo.Sealed(blindIndex: Self.blindIndex(place.field, value, try key()), ciphertext: combined.base64EncodedString())
+        memo.remember(value, sealedAs: form, at: place)
+        return form
     }
 
     /// What a sealed value is bound to: moved to another field or case, it no longer opens.
@@ -126,7 +144,7 @@ public struct CaseSealing: Sendable {
     func opened(_ record: CaseRecord) throws(WorkflowError) -> CaseRecord {
         guard record.fields.values.contains(where: { Self.sealedText($0) != nil }) else { return record }
         var opened = record
-        opened.fields = try open(record.fields, caseID: record.id, key: try caseKey(of: record), reference: record.reference)
+        opened.fields = try open(record.fields, caseID: record.id, wrappedKey: record.caseKey, reference: record.reference)
         return opened
     }
 
@@ -134,38 +152,50 @@ public struct CaseSealing: Sendable {
     func opened(_ exported: ExportedCase) throws(WorkflowError) -> ExportedCase {
         guard exported.fields.values.contains(where: { Self.sealedText($0) != nil }) else { return exported }
         var opened = exported
-        let caseKey = try caseKey(wrapped: exported.caseKey, caseID: exported.id, reference: exported.reference)
-        opened.fields = try open(exported.fields, caseID: exported.id, key: caseKey, reference: exported.reference)
+        opened.fields = try open(exported.fields, caseID: exported.id, wrappedKey: exported.caseKey, reference: exported.reference)
         return opened
     }
 
     /// `record`'s events with their personal values opened under its key.
     func opened(_ events: [EventRecord], of record: CaseRecord) throws(WorkflowError) -> [EventRecord] {
         guard events.contains(where: { $0.fields.values.contains { Self.sealedText($0) != nil } }) else { return events }
-        let caseKey = try caseKey(of: record)
         var opened = events
         for index in opened.indices where opened[index].kind.setsFields {
-            opened[index].fields = try open(events[index].fields, caseID: record.id, key: caseKey, reference: record.reference)
+            opened[index].fields = try open(events[index].fields, caseID: record.id, wrappedKey: record.caseKey, reference: record.reference)
         }
         return opened
     }
 
-    private func open(_ fields: FieldValues, caseID: UUID, key caseKey: SymmetricKey?, reference: String) throws(WorkflowError) -> FieldValues {
+    private func open(_ fields: FieldValues, caseID: UUID, wrappedKey: String?, reference: String) throws(WorkflowError) -> FieldValues {
         var opened = fields
+        var caseKey: SymmetricKey?? = nil
         for (name, value) in fields {
             guard let text = Self.sealedText(value) else { continue }
-            guard let caseKey else { opened[name] = Self.erased; continue }
+            // The key is unwrapped once, and only for a case that has a sealed value; a deleted key means erased.
+            if caseKey == nil { caseKey = .some(try self.caseKey(wrapped: wrappedKey, caseID: caseID, reference: reference)) }
+            guard let wrappedKey, let key = caseKey! else { opened[name] = Self.erased; continue }
             let parts = text.dropFirst(Self.prefix.count).split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, let combined = Data(base64Encoded: String(parts[1])),
+            guard parts.count == 2 else { throw WorkflowError.damagedRow(table: "cases", key: reference, column: "fields.\(name)") }
+            let (blindIndex, ciphertext) = (String(parts[0]), String(parts[1]))
+            let place = place(caseID, wrappedKey, name)
+            if let known = memo.opened(ciphertext, at: place) { opened[name] = known; continue }
+            guard let combined = Data(base64Encoded: ciphertext),
                   let box = try? AES.GCM.SealedBox(combined: combined),
-                  let plain = try? AES.GCM.open(box, using: caseKey, authenticating: Self.associated(name, caseID)),
-                  let value = try? JSONDecoder().decode(JSONValue.self, from: plain) else {
+                  let plain = try? AES.GCM.open(box, using: key, authenticating: Self.associated(name, caseID)),
+                  let value = try? JSONValue(strict: String(decoding: plain, as: UTF8.self)) else {
                 throw WorkflowError.damagedRow(table: "cases", key: reference, column: "fields.\(name)")
+            }
+            // A history event's form carries no blind index: it can answer an open, not a seal.
+            if blindIndex.isEmpty { memo.remember(value, openedFrom: ciphertext, at: place) } else {
+                memo.remember(value, sealedAs: SealingMemo.Sealed(blindIndex: blindIndex, ciphertext: ciphertext), at: place)
             }
             opened[name] = value
         }
         return opened
     }
+
+    /// Forgets every key and value held in memory (after an erasure, so that no erased value outlives its key here).
+    func forgetRemembered() { memo.forgetAll() }
 
     // MARK: Finding by a personal value
 
@@ -176,7 +206,9 @@ public struct CaseSealing: Sendable {
 
     private static func blindIndex(_ field: String, _ value: JSONValue, _ master: MasterKey) -> String {
         let text = Data((field + "\u{0}" + UniqueClaim.normalized(value)).utf8)
-        return HMAC<SHA256>.authenticationCode(for: text, using: master.blindIndex).prefix(16).hex
+        var code = master.blindIndex
+        code.update(data: text)
+        return code.finalize().prefix(16).hex
     }
 }
 

@@ -9,7 +9,8 @@ import Foundation
 /// exact personal value without storing the value.
 public struct MasterKey: Sendable {
     let wrapping: SymmetricKey
-    let blindIndex: SymmetricKey
+    /// The blind-index HMAC, keyed once: keying it costs two SHA-256 blocks, which every value sealed paid again.
+    let blindIndex: HMAC<SHA256>
     /// Names the key without revealing it, so that "not the key these cases were sealed with" can say which is which.
     public let id: String
 
@@ -19,7 +20,7 @@ public struct MasterKey: Sendable {
         }
         let master = SymmetricKey(data: bytes)
         wrapping = Self.derive(master, "rso-case-key-wrapping-1")
-        blindIndex = Self.derive(master, "rso-blind-index-1")
+        blindIndex = HMAC(key: Self.derive(master, "rso-blind-index-1"))
         id = Self.derive(master, "rso-master-key-id-1").withUnsafeBytes { Data($0.prefix(4)) }.hex
     }
 
@@ -72,7 +73,11 @@ extension Sequence<UInt8> {
     package var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
-        for byte in self { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
+        text.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
         return String(decoding: text, as: UTF8.self)
     }
 }

@@ -26,8 +26,8 @@ package actor ImportFeed {
         self.progress = progress
     }
 
-    /// The next batch of cases in file order, or `nil` after the last row.
-    func next() async throws -> [NewCase]? {
+    /// The next batch of cases in file order, each as `store` turns it (sealed), or `nil` after the last row.
+    func next(_ store: @escaping @Sendable (NewCase) throws -> NewCase) async throws -> [NewCase]? {
         if !headerRead {
             headerRead = true
             guard try read()?.fields.map({ $0.trimmingSpaces }) == checker.columns.names else {
@@ -38,15 +38,18 @@ package actor ImportFeed {
         while chunk.count < Self.batchSize, let record = try read() {
             chunk.append((record, parent(of: record)))
         }
-        var batch: [NewCase] = []
-        batch.reserveCapacity(chunk.count)
-        // One core is left to the database, which writes the previous batch meanwhile.
-        for (row, outcome) in zip(chunk, await checker.check(chunk, workers: ProcessInfo.processInfo.activeProcessorCount - 1)) {
+        var checked: [NewCase] = []
+        checked.reserveCapacity(chunk.count)
+        // Every core: checking and sealing a row costs the client more than writing it costs the database, which
+        // writes the previous batch meanwhile.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        for (row, outcome) in zip(chunk, await checker.check(chunk, workers: cores)) {
             switch outcome {
-            case .success(let new): batch.append(new)
+            case .success(let new): checked.append(new)
             case .failure(let refusal): throw changed(refusal.problems.first?.description ?? "row \(row.record.row)")
             }
         }
+        let batch = try await mapInParts(checked, parts: cores, store)
         rows += batch.count
         progress(ImportProgress(phase: .loading, rows: rows, bytesRead: batch.isEmpty ? size : reader.bytesRead, totalBytes: size))
         return batch.isEmpty ? nil : batch

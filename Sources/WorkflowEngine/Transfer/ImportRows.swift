@@ -223,18 +223,8 @@ struct ImportRowChecker: Sendable {
 
     /// Checks many rows spread over up to `workers` tasks (default: one per core); outcomes come back in file order.
     func check(_ rows: [(record: CSVRecord, parent: ImportParent)], workers: Int = ProcessInfo.processInfo.activeProcessorCount) async -> [Result<NewCase, ImportRefusal>] {
-        let parts = min(workers, rows.count / 250)
-        guard parts > 1 else { return rows.map { check($0.record, parent: $0.parent) } }
-        let size = (rows.count + parts - 1) / parts
-        return await withTaskGroup(of: (Int, [Result<NewCase, ImportRefusal>]).self) { group in
-            for part in 0..<parts {
-                let slice = rows[min(rows.count, part * size)..<min(rows.count, (part + 1) * size)]
-                group.addTask { (part, slice.map { self.check($0.record, parent: $0.parent) }) }
-            }
-            var outcomes = [[Result<NewCase, ImportRefusal>]](repeating: [], count: parts)
-            for await (part, checked) in group { outcomes[part] = checked }
-            return outcomes.flatMap { $0 }
-        }
+        // Checking a row throws nothing: its refusal is its outcome.
+        (try? await mapInParts(rows, parts: workers) { self.check($0.record, parent: $0.parent) }) ?? []
     }
 
     /// A time-ordered id (UUID version 7: the import's time in milliseconds, the row, then bits drawn once
