@@ -20,6 +20,8 @@ struct WriterTiming: Sendable {
     var transitions = 0
     var seconds = 0.0
     var latenciesMs: [Double] = []
+    /// CPU this process and the database server used meanwhile.
+    var cpu = CPUTime()
 
     var perSecond: Double { seconds > 0 ? Double(transitions) / seconds : 0 }
 
@@ -27,7 +29,12 @@ struct WriterTiming: Sendable {
         transitions += other.transitions
         seconds += other.seconds
         latenciesMs += other.latenciesMs
+        cpu += other.cpu
     }
+
+    /// Microseconds of CPU per transition: this process's, and the database server's.
+    var clientMicroseconds: Double { transitions > 0 ? cpu.client / Double(transitions) * 1e6 : .nan }
+    var serverMicroseconds: Double { transitions > 0 ? cpu.server / Double(transitions) * 1e6 : .nan }
 
     /// Nearest-rank percentile: the latency that `fraction` of the calls took at most.
     func percentile(_ fraction: Double) -> Double {
@@ -110,6 +117,7 @@ struct TransitionLevel: Sendable {
     private func drive(_ cases: [[UUID]], with writer: any StepWriter) async throws -> WriterTiming {
         let clock = ContinuousClock()
         let path = Self.path
+        let cpuBefore = CPUTime.now()
         let start = clock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for mine in cases {
@@ -130,6 +138,7 @@ struct TransitionLevel: Sendable {
             for try await some in group { all += some }
             return all
         }
-        return WriterTiming(transitions: latencies.count, seconds: (clock.now - start).milliseconds / 1_000, latenciesMs: latencies)
+        let seconds = (clock.now - start).milliseconds / 1_000
+        return WriterTiming(transitions: latencies.count, seconds: seconds, latenciesMs: latencies, cpu: CPUTime.now() - cpuBefore)
     }
 }

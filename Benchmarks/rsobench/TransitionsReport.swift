@@ -26,6 +26,7 @@ struct LevelResult: Sendable, Encodable {
     private enum CodingKeys: String, CodingKey {
         case workers, engine_per_s, raw_per_s, ratio, engine_p50_ms, engine_p99_ms, raw_p50_ms, raw_p99_ms, p99_ratio
         case opens_per_s, engine_transitions, raw_transitions, engine_seconds, raw_seconds, meets_ratio_target, meets_p99_target
+        case engine_client_cpu_us, engine_server_cpu_us, raw_client_cpu_us, raw_server_cpu_us
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -46,6 +47,10 @@ struct LevelResult: Sendable, Encodable {
         try c.encode(raw.seconds.rounded(to: 2), forKey: .raw_seconds)
         try c.encode(meetsThroughput, forKey: .meets_ratio_target)
         try c.encode(meetsP99, forKey: .meets_p99_target)
+        try c.encode(engine.clientMicroseconds.rounded(to: 1), forKey: .engine_client_cpu_us)
+        try c.encode(engine.serverMicroseconds.rounded(to: 1), forKey: .engine_server_cpu_us)
+        try c.encode(raw.clientMicroseconds.rounded(to: 1), forKey: .raw_client_cpu_us)
+        try c.encode(raw.serverMicroseconds.rounded(to: 1), forKey: .raw_server_cpu_us)
     }
 }
 
@@ -170,13 +175,15 @@ struct TransitionsReport: Sendable, Encodable {
 
     private func section(_ backend: BackendResult, rawNote: String) -> [String] {
         var lines = [backend.server]
-        let header = ["workers", "engine/s", "raw/s", "ratio", "engine p50", "engine p99", "raw p50", "raw p99", "p99 ratio", "opens/s"]
+        let header = ["workers", "engine/s", "raw/s", "ratio", "engine p50", "engine p99", "raw p50", "raw p99", "p99 ratio", "opens/s",
+                      "engine CPU µs (client+server)", "raw CPU µs"]
         let rows = backend.levels.map { level -> [String] in
             [String(level.workers), String(format: "%.0f", level.engine.perSecond), String(format: "%.0f", level.raw.perSecond),
              String(format: "%.2f %@", level.ratio, mark(level.meetsThroughput)),
              Self.ms(level.engine.percentile(0.5)), Self.ms(level.engine.percentile(0.99)),
              Self.ms(level.raw.percentile(0.5)), Self.ms(level.raw.percentile(0.99)),
-             String(format: "%.2f %@", level.p99Ratio, mark(level.meetsP99)), String(format: "%.0f", level.opens.perSecond)]
+             String(format: "%.2f %@", level.p99Ratio, mark(level.meetsP99)), String(format: "%.0f", level.opens.perSecond),
+             Self.cpu(level.engine), Self.cpu(level.raw)]
         }
         lines += BenchmarkReport.layout([header] + rows, rightAligned: Set(1..<header.count))
         if let opens = backend.opens {
@@ -189,6 +196,11 @@ struct TransitionsReport: Sendable, Encodable {
     }
 
     private func mark(_ met: Bool) -> String { met ? "✓" : "✗" }
+
+    /// "210+410": CPU microseconds per transition of rsobench and of the server (the server's only when it is local).
+    private static func cpu(_ timing: WriterTiming) -> String {
+        String(format: "%.0f+%.0f", timing.clientMicroseconds, timing.serverMicroseconds)
+    }
 
     /// A one-minute load average above the CPU count before rsobench did anything: it did not have the machine to itself.
     private var startedBusy: Bool {

@@ -75,9 +75,16 @@ struct InsertCase: StoreStatement {
     ]
 
     let new: NewCase
+    /// The case and its opened event with their history link, computed once (a SHA-256 over the event).
+    let linked: (record: CaseRecord, event: EventRecord)
+
+    init(new: NewCase) {
+        self.new = new
+        linked = new.linked
+    }
 
     func makeBindings() throws -> PostgresBindings {
-        let (c, e) = new.linked
+        let (c, e) = linked
         var b = PostgresBindings()
         b.append(new.referencePrefix); b.append(new.referenceYear); b.append(c.id); b.append(c.workflow)
         b.append(c.definitionVersion); b.append(c.state); b.append(c.previousState); b.append(c.stateEnteredAt)
@@ -139,9 +146,16 @@ struct ApplyChange: StoreStatement {
     ]
 
     let change: CaseChange
+    /// The case and its event with their history link, computed once (a SHA-256 over the event).
+    let linked: (record: CaseRecord, event: EventRecord)
+
+    init(change: CaseChange) {
+        self.change = change
+        linked = change.linked
+    }
 
     func makeBindings() throws -> PostgresBindings {
-        let (c, e) = change.linked
+        let (c, e) = linked
         // Only the changed fields travel: the stored document is patched, never re-sent whole. The patch is the
         // fields the event set, as the record now holds them; an event that sets no fields (an outcome's payload
         // is its counter and count, not case fields) leaves the document alone.

@@ -6,17 +6,19 @@ extension PostgresStore {
     static let caseColumns = CaseColumns.list()
 
     public func insert(_ new: NewCase) async throws -> CaseRecord {
-        guard let reference = try await rows(InsertCase(new: new)).first?.decode(String.self) else {
+        let statement = InsertCase(new: new)
+        guard let reference = try await rows(statement).first?.decode(String.self) else {
             throw WorkflowError(.unavailable, "the database returned no reference for a case it opened")
         }
-        var record = new.linked.record
+        var record = statement.linked.record
         record.reference = reference
         return record
     }
 
     public func apply(_ change: CaseChange) async throws -> CaseRecord {
-        guard try await !rows(ApplyChange(change: change)).isEmpty else { throw StoreSignal.versionConflict }
-        return change.linked.record
+        let statement = ApplyChange(change: change)
+        guard try await !rows(statement).isEmpty else { throw StoreSignal.versionConflict }
+        return statement.linked.record
     }
 
     public func context(_ query: ContextQuery) async throws -> RequestContext {

@@ -16,7 +16,7 @@ public enum HistoryChain {
             .string(event.actor), text(event.role?.rawValue), text(event.reason), .object(event.fields),
             .int(Int(event.at.microsecondsSince1970)), text(event.idempotencyKey), text(event.requestHash),
         ]
-        let digest = SHA256.hash(data: JSONCoding.data(JSONValue.array(content)))
+        let digest = SHA256.hash(data: BulkJSON.bytes(.array(content)))
         return digest.hex
     }
 
