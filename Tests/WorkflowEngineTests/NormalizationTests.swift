@@ -3,7 +3,7 @@ import Testing
 
 /// Unique values and the blind index compare texts normalised: lowercased, whitespace runs collapsed to one space,
 /// none at either end. ASCII texts take a byte-by-byte path; it must agree with the character-by-character one.
-@Suite("Normalised values")
+@Suite("Trimmed and normalised values")
 struct NormalizationTests {
     @Test func theASCIIPathAgreesWithTheCharacterPathOnEveryShortText() {
         // Letters of both cases, a digit, every ASCII whitespace, and controls and punctuation that are not whitespace.
@@ -18,6 +18,31 @@ struct NormalizationTests {
             }
         }
         #expect(checked == 12 + 144 + 1728 + 20736)
+    }
+
+    /// Values are trimmed of spaces and tabs (and Unicode space separators) at both ends, whatever is inside.
+    @Test func trimmingAgreesWithTrimmingScalarByScalarOnEveryShortText() {
+        func reference(_ text: String) -> String {
+            func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+            var scalars = Array(text.unicodeScalars)
+            while let first = scalars.first, isSpace(first) { scalars.removeFirst() }
+            while let last = scalars.last, isSpace(last) { scalars.removeLast() }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars)
+            return String(view)
+        }
+        let alphabet: [String] = ["a", " ", "\t", "\n", "\u{A0}", "\u{3000}", "é", "e\u{301}"]
+        var texts: [String] = [""]
+        var checked = 0
+        for _ in 1...4 {
+            texts = texts.flatMap { prefix in alphabet.map { prefix + $0 } }
+            for text in texts {
+                #expect(text.trimmingSpaces == reference(text), "\(Array(text.unicodeScalars))")
+                #expect(text[...].trimmingSpaces == reference(text))
+                checked += 1
+            }
+        }
+        #expect(checked == 8 + 64 + 512 + 4096)
     }
 
     @Test func examples() {

@@ -10,9 +10,10 @@ extension StringProtocol {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) })
         else { return "" }
-        var trimmed = String.UnicodeScalarView()
-        trimmed.append(contentsOf: scalars[first...last])
-        return String(trimmed)
+        // Most values have nothing to trim: returned as they are, rather than rebuilt scalar by scalar (which took a
+        // tenth of an import's CPU).
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return String(self) }
+        return String(self[first..<scalars.index(after: last)])
     }
 }
 

@@ -25,26 +25,20 @@ extension Engine {
         try sealing.opened(try await store.history(of: record.id), of: record)
     }
 
-    /// `new` as the store writes it.
-    func sealed(_ new: NewCase) throws -> NewCase {
+    /// `new` as the store writes it; `remembering` what was sealed for the case's next change (not for an import).
+    func sealed(_ new: NewCase, remembering: Bool = true) throws -> NewCase {
         var sealed = new
-        (sealed.record, sealed.event) = try self.sealed(new.record, new.event)
+        (sealed.record, sealed.event) = try sealing.sealed(
+            new.record, new.event, in: try registry.workflow(new.record.workflow), remembering: remembering)
         return sealed
     }
 
     /// `change` as the store writes it.
     func sealed(_ change: CaseChange) throws -> CaseChange {
         var sealed = change
-        (sealed.record, sealed.event) = try self.sealed(change.record, change.event)
+        (sealed.record, sealed.event) = try sealing.sealed(
+            change.record, change.event, in: try registry.workflow(change.record.workflow), remembering: true)
         return sealed
-    }
-
-    /// A case and its event as the store writes them: the case's personal values sealed under its key (made if it
-    /// has none), and the event's under the same key.
-    private func sealed(_ record: CaseRecord, _ event: EventRecord) throws -> (CaseRecord, EventRecord) {
-        let definition = try registry.workflow(record.workflow)
-        let sealedRecord = try sealing.sealed(record, in: definition)
-        return (sealedRecord, try sealing.sealed(event, in: definition, of: sealedRecord))
     }
 
     /// What the store wrote, with the values as decided rather than as sealed.

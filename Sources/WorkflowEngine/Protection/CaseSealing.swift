@@ -33,13 +33,15 @@ public struct CaseSealing: Sendable {
     // MARK: Case keys
 
     /// A new key for case `id`, and its wrapped form to store.
-    func newCaseKey(for id: UUID) throws(WorkflowError) -> (key: SymmetricKey, wrapped: String) {
+    func newCaseKey(for id: UUID, remembering: Bool) throws(WorkflowError) -> (key: SymmetricKey, wrapped: String) {
         let master = try key()
-        let caseKey = SymmetricKey(size: .bits256)
-        let box = caseKey.withUnsafeBytes { bytes in try? AES.GCM.seal(Data(bytes), using: master.wrapping, authenticating: id.bytes) }
+        let caseKey = RandomBytes.shared.key()
+        let box = caseKey.withUnsafeBytes { bytes in
+            try? AES.GCM.seal(Data(bytes), using: master.wrapping, nonce: RandomBytes.shared.nonce(), authenticating: id.bytes)
+        }
         guard let combined = box?.combined else { throw WorkflowError(.configuration, "the case key could not be wrapped") }
         let wrapped = "k1:\(master.id):\(combined.base64EncodedString())"
-        memo.remember(key: caseKey, caseID: id, wrapped: wrapped)
+        if remembering { memo.remember(key: caseKey, caseID: id, wrapped: wrapped) }
         return (caseKey, wrapped)
     }
 
@@ -70,40 +72,43 @@ public struct CaseSealing: Sendable {
 
     // MARK: Sealing what is stored
 
-    /// `record` as a store keeps it: its personal values sealed under its key, a key made if it has none.
-    func sealed(_ record: CaseRecord, in definition: WorkflowDefinition) throws(WorkflowError) -> CaseRecord {
-        let names = Self.personal(record.fields, in: definition)
-        guard !names.isEmpty else { return record }
-        var sealed = record
-        let caseKey: SymmetricKey
-        if let existing = try self.caseKey(of: record) {
-            caseKey = existing
-        } else {
-            let made = try newCaseKey(for: record.id)
-            (caseKey, sealed.caseKey) = (made.key, made.wrapped)
+    /// A case and its event as a store keeps them: the case's personal values sealed under its key (made if it has
+    /// none), and the event's under the same key, without a blind index. An event value the case holds too takes the
+    /// case's ciphertext rather than a second sealing.
+    ///
+    /// `remembering`: whether this process keeps what it sealed for the case's next change (`SealingMemo`); an import
+    /// does not, as it never changes its cases again.
+    func sealed(
+        _ record: CaseRecord, _ event: EventRecord, in definition: WorkflowDefinition, remembering: Bool
+    ) throws(WorkflowError) -> (record: CaseRecord, event: EventRecord) {
+        var sealedRecord = record
+        var caseKey = try self.caseKey(of: record)
+        var forms: [String: SealingMemo.Sealed] = [:]
+        for name in Self.personal(record.fields, in: definition) {
+            if caseKey == nil {
+                let made = try newCaseKey(for: record.id, remembering: remembering)
+                (caseKey, sealedRecord.caseKey) = (made.key, made.wrapped)
+            }
+            let form = try seal(record.fields[name]!, at: place(record.id, sealedRecord.caseKey!, name), with: caseKey!, remembering: remembering)
+            forms[name] = form
+            sealedRecord.fields[name] = .string(Self.prefix + form.blindIndex + ":" + form.ciphertext)
         }
-        for name in names {
-            let form = try seal(record.fields[name]!, at: place(record.id, sealed.caseKey!, name), with: caseKey)
-            sealed.fields[name] = .string(Self.prefix + form.blindIndex + ":" + form.ciphertext)
+        guard event.kind.setsFields else { return (sealedRecord, event) }
+        var sealedEvent = event
+        for name in Self.personal(event.fields, in: definition) {
+            guard let wrapped = sealedRecord.caseKey, let caseKey else {
+                throw WorkflowError(.configuration, "a personal value has no case key to be sealed with")
+            }
+            let value = event.fields[name]!
+            let form: SealingMemo.Sealed
+            if let recordForm = forms[name], record.fields[name] == value {
+                form = recordForm
+            } else {
+                form = try seal(value, at: place(record.id, wrapped, name), with: caseKey, remembering: remembering)
+            }
+            sealedEvent.fields[name] = .string(Self.prefix + ":" + form.ciphertext)
         }
-        return sealed
-    }
-
-    /// An event as a store keeps it: the personal values it set sealed under its case's key (`record` as sealed), without
-    /// a blind index.
-    func sealed(_ event: EventRecord, in definition: WorkflowDefinition, of record: CaseRecord) throws(WorkflowError) -> EventRecord {
-        guard event.kind.setsFields else { return event }
-        let names = Self.personal(event.fields, in: definition)
-        guard !names.isEmpty else { return event }
-        guard let wrapped = record.caseKey, let caseKey = try caseKey(of: record) else {
-            throw WorkflowError(.configuration, "a personal value has no case key to be sealed with")
-        }
-        var sealed = event
-        for name in names {
-            let form = try seal(event.fields[name]!, at: place(record.id, wrapped, name), with: caseKey)
-            sealed.fields[name] = .string(Self.prefix + ":" + form.ciphertext)
-        }
-        return sealed
+        return (sealedRecord, sealedEvent)
     }
 
     /// The personal values of `fields` that are to be sealed: set, not already sealed, not the erasure marker.
@@ -119,13 +124,17 @@ public struct CaseSealing: Sendable {
     }
 
     /// `value` sealed at `place`: as sealed before when the case had it under the same key, else anew.
-    private func seal(_ value: JSONValue, at place: SealingMemo.Place, with caseKey: SymmetricKey) throws(WorkflowError) -> SealingMemo.Sealed {
-        if let known = memo.sealed(value, at: place) { return known }
-        guard let combined = try? AES.GCM.seal(JSONCoding.data(value), using: caseKey, authenticating: Self.associated(place.field, place.caseID)).combined else {
+    private func seal(
+        _ value: JSONValue, at place: SealingMemo.Place, with caseKey: SymmetricKey, remembering: Bool
+    ) throws(WorkflowError) -> SealingMemo.Sealed {
+        if remembering, let known = memo.sealed(value, at: place) { return known }
+        guard let combined = try? AES.GCM.seal(
+            JSONCoding.data(value), using: caseKey, nonce: RandomBytes.shared.nonce(),
+            authenticating: Self.associated(place.field, place.caseID)).combined else {
             throw WorkflowError(.configuration, "a personal value could not be sealed")
         }
         let form = SealingMemo.Sealed(blindIndex: Self.blindIndex(place.field, value, try key()), ciphertext: combined.base64EncodedString())
-        memo.remember(value, sealedAs: form, at: place)
+        if remembering { memo.remember(value, sealedAs: form, at: place) }
         return form
     }
 
