@@ -28,7 +28,7 @@ struct BulkCopyEscapingTests {
                 var new = Sample.newCase(fields: ["host_country": .string("THA"), "notes": .string(text),
                                                   "aliases": .array([.string(text), .string("x")])])
                 new.claims = [UniqueClaim(workflow: "avrr", field: "file_number", value: .string("F\(index) \(text)"))]
-                return new
+                return new.asImported
             }
             let batches = Batches([Array(cases.prefix(5)), Array(cases.dropFirst(5))])
             let blocks = try await store.importCases(

@@ -181,38 +181,65 @@ extension PostgresStore {
 
 /// One batch of cases in COPY's text format, with the references they were given.
 struct EncodedBatch: Sendable {
-    var cases = CopyText(capacity: ImportFeed.batchSize * 400)
-    var events = CopyText(capacity: ImportFeed.batchSize * 300)
+    var cases: CopyText
+    var events: CopyText
     var claims = CopyText(capacity: 0)
     var ids: [UUID] = []
     var allocator: ReferenceAllocator
 
-    /// The next batch from `next`, encoded, or `nil` after the last.
+    /// The next batch from `next`, encoded, or `nil` after the last. References are given in order; the rows are
+    /// encoded on every core (the one writer's encoding was the import's slowest step) and joined in order.
     static func next(from next: @Sendable () async throws -> [NewCase]?, allocator: ReferenceAllocator) async throws -> EncodedBatch? {
         guard let cases = try await next(), !cases.isEmpty else { return nil }
-        var batch = EncodedBatch(allocator: allocator)
-        batch.ids.reserveCapacity(cases.count)
-        for new in cases {
-            let (c, e) = new.linkedAsImported
-            let reference = try batch.allocator.reference(year: new.referenceYear)
-            let fields = BulkJSON.string(c.fields)
-            batch.cases.row {
-                $0.uuid(c.id); $0.text(reference); $0.text(c.workflow); $0.int(c.definitionVersion); $0.text(c.state)
-                $0.time(c.stateEnteredAt); $0.int(c.version); $0.text(fields); $0.uuid(c.parentID); $0.time(c.dueAt)
-                $0.text(c.createdBy); $0.time(c.createdAt); $0.text(c.updatedBy); $0.time(c.updatedAt); $0.text(c.chainHead)
-                $0.text(c.caseKey)
-            }
-            let eventFields = e.fields == c.fields ? fields : BulkJSON.string(e.fields)
-            batch.events.row {
-                $0.uuid(c.id); $0.int(e.caseVersion); $0.text(e.kind.rawValue); $0.text(e.to)
-                $0.text(e.actor); $0.text(e.role?.rawValue); $0.text(eventFields); $0.time(e.at); $0.text(e.chain)
-            }
-            for claim in new.claims {
-                batch.claims.row { $0.text(claim.workflow); $0.text(claim.field); $0.text(claim.value); $0.uuid(c.id) }
-            }
-            batch.ids.append(c.id)
+        var allocator = allocator
+        var numbered: [(new: NewCase, reference: String)] = []
+        numbered.reserveCapacity(cases.count)
+        for new in cases { numbered.append((new, try allocator.reference(year: new.referenceYear))) }
+        let after = allocator
+        let parts = try await inParts(numbered, parts: ProcessInfo.processInfo.activeProcessorCount) { slice in
+            var part = EncodedBatch(allocator: after, capacity: slice.count)
+            for (new, reference) in slice { part.append(new, reference: reference) }
+            return part
         }
+        var batch = parts[0]
+        for part in parts.dropFirst() { batch.join(part) }
         return batch
+    }
+
+    private init(allocator: ReferenceAllocator, capacity: Int) {
+        self.allocator = allocator
+        cases = CopyText(capacity: capacity * 400)
+        events = CopyText(capacity: capacity * 300)
+        ids.reserveCapacity(capacity)
+    }
+
+    /// One case (already linked and sealed, `NewCase.asImported`) as its rows.
+    private mutating func append(_ new: NewCase, reference: String) {
+        let (c, e) = (new.record, new.event)
+        let fields = BulkJSON.string(c.fields)
+        cases.row {
+            $0.uuid(c.id); $0.text(reference); $0.text(c.workflow); $0.int(c.definitionVersion); $0.text(c.state)
+            $0.time(c.stateEnteredAt); $0.int(c.version); $0.text(fields); $0.uuid(c.parentID); $0.time(c.dueAt)
+            $0.text(c.createdBy); $0.time(c.createdAt); $0.text(c.updatedBy); $0.time(c.updatedAt); $0.text(c.chainHead)
+            $0.text(c.caseKey)
+        }
+        let eventFields = e.fields == c.fields ? fields : BulkJSON.string(e.fields)
+        events.row {
+            $0.uuid(c.id); $0.int(e.caseVersion); $0.text(e.kind.rawValue); $0.text(e.to)
+            $0.text(e.actor); $0.text(e.role?.rawValue); $0.text(eventFields); $0.time(e.at); $0.text(e.chain)
+        }
+        for claim in new.claims {
+            claims.row { $0.text(claim.workflow); $0.text(claim.field); $0.text(claim.value); $0.uuid(c.id) }
+        }
+        ids.append(c.id)
+    }
+
+    /// `other`'s rows after these.
+    private mutating func join(_ other: EncodedBatch) {
+        cases.join(other.cases)
+        events.join(other.events)
+        claims.join(other.claims)
+        ids += other.ids
     }
 }
 
@@ -228,6 +255,13 @@ struct CopyText: Sendable {
 
     /// The rows written so far, as text (for tests: rows hold personal data and are never logged).
     var written: String { String(decoding: buffer.readableBytesView, as: UTF8.self) }
+
+    /// `other`'s rows after these.
+    mutating func join(_ other: CopyText) {
+        var more = other.buffer
+        buffer.writeBuffer(&more)
+        rows += other.rows
+    }
 
     mutating func row(_ body: (inout CopyText) -> Void) {
         first = true

@@ -54,7 +54,7 @@ extension SQLiteStore {
             while let batch = try await next() {
                 var cases: [[SQLiteData]] = [], events: [[SQLiteData]] = [], claims: [[SQLiteData]] = []
                 for new in batch {
-                    let (c, e) = new.linkedAsImported
+                    let (c, e) = (new.record, new.event)
                     seq += 1
                     let fields = BulkJSON.string(c.fields)
                     cases.append([

@@ -11,7 +11,8 @@ public protocol BulkStore: Sendable {
     ///
     /// At the start the store reserves each year's whole block of reference numbers at once
     /// (`plan.casesPerYear`); then it writes each case with its reference, its `opened` event,
-    /// its unique claims and its first stage interval. `next` returns the cases in file order,
+    /// its unique claims and its first stage interval. `next` returns the cases in file order, as they are written
+    /// (`NewCase.asImported`: the opened event as an import records it, already linked, its values sealed),
     /// a batch at a time, and `nil` at the end; an error it throws rolls everything back.
     /// A unique value taken meanwhile by another writer is `StoreSignal.uniqueValueTaken`.
     /// With `plan.record`, the import is recorded in `imports` in the same transaction; unless the record says
@@ -192,13 +193,15 @@ public struct ImportRepeated: Error, Sendable {
 extension NewCase {
     /// The opened event as an import stores it (case, version, kind, state, actor, role, fields and time: an
     /// imported case's request is the import, recorded in `imports`), linked as the first of the case's chain.
-    package var linkedAsImported: (record: CaseRecord, event: EventRecord) {
+    /// Computed by the engine on every core, as it checks and seals the rows, rather than by the store's one writer.
+    package var asImported: NewCase {
         var imported = self
         imported.event.transition = nil
         imported.event.from = nil
         imported.event.reason = nil
         imported.event.idempotencyKey = nil
         imported.event.requestHash = nil
-        return imported.linked
+        (imported.record, imported.event) = imported.linked
+        return imported
     }
 }

@@ -78,7 +78,7 @@ extension Engine {
                                   casesPerYear: checked.plan.casesPerYear, record: record)
         let feed = try ImportFeed(path: path, checker: checked.checker, parents: checked.parents, size: size, progress: progress)
         do {
-            let blocks = try await store.importCases(plan, next: { try await feed.next { try self.sealed($0, remembering: false) } })
+            let blocks = try await store.importCases(plan, next: { try await feed.next { try self.sealed($0, remembering: false).asImported } })
             return ImportSummary(workflow: workflowID, imported: checked.plan.total, references: blocks)
         } catch StoreSignal.uniqueValueTaken {
             // Invalid data, as when the checking pass finds it: the file holds a value another case now has.
