@@ -82,9 +82,12 @@ public struct CaseSealing: Sendable {
         _ record: CaseRecord, _ event: EventRecord, in definition: WorkflowDefinition, remembering: Bool
     ) throws(WorkflowError) -> (record: CaseRecord, event: EventRecord) {
         var sealedRecord = record
-        var caseKey = try self.caseKey(of: record)
+        // The key is unwrapped only when there is something to seal: a change without personal values needs no key.
+        var caseKey: SymmetricKey?
+        var keyLooked = false
         var forms: [String: SealingMemo.Sealed] = [:]
         for name in Self.personal(record.fields, in: definition) {
+            if !keyLooked { (caseKey, keyLooked) = (try self.caseKey(of: record), true) }
             if caseKey == nil {
                 let made = try newCaseKey(for: record.id, remembering: remembering)
                 (caseKey, sealedRecord.caseKey) = (made.key, made.wrapped)
@@ -96,6 +99,7 @@ public struct CaseSealing: Sendable {
         guard event.kind.setsFields else { return (sealedRecord, event) }
         var sealedEvent = event
         for name in Self.personal(event.fields, in: definition) {
+            if !keyLooked { (caseKey, keyLooked) = (try self.caseKey(of: sealedRecord), true) }
             guard let wrapped = sealedRecord.caseKey, let caseKey else {
                 throw WorkflowError(.configuration, "a personal value has no case key to be sealed with")
             }
