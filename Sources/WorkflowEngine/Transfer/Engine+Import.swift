@@ -148,7 +148,7 @@ extension Engine {
                 }
                 chunk.append((record, try await importParent(of: record, columns: columns, cache: &parents)))
             }
-            for (row, outcome) in zip(chunk, await checker.check(chunk)) {
+            for (row, outcome) in zip(chunk, try await checker.check(chunk)) {
                 switch outcome {
                 case .success(let new):
                     perYear[new.referenceYear, default: 0] += 1

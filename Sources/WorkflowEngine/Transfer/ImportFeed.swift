@@ -42,14 +42,13 @@ package actor ImportFeed {
         checked.reserveCapacity(chunk.count)
         // Every core: checking and sealing a row costs the client more than writing it costs the database, which
         // writes the previous batch meanwhile.
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        for (row, outcome) in zip(chunk, await checker.check(chunk, workers: cores)) {
+        for (row, outcome) in zip(chunk, try await checker.check(chunk)) {
             switch outcome {
             case .success(let new): checked.append(new)
             case .failure(let refusal): throw changed(refusal.problems.first?.description ?? "row \(row.record.row)")
             }
         }
-        let batch = try await mapInParts(checked, parts: cores, store)
+        let batch = try await mapInParts(checked, parts: ProcessInfo.processInfo.activeProcessorCount, store)
         rows += batch.count
         progress(ImportProgress(phase: .loading, rows: rows, bytesRead: batch.isEmpty ? size : reader.bytesRead, totalBytes: size))
         return batch.isEmpty ? nil : batch

@@ -221,10 +221,9 @@ struct ImportRowChecker: Sendable {
         }
     }
 
-    /// Checks many rows spread over up to `workers` tasks (default: one per core); outcomes come back in file order.
-    func check(_ rows: [(record: CSVRecord, parent: ImportParent)], workers: Int = ProcessInfo.processInfo.activeProcessorCount) async -> [Result<NewCase, ImportRefusal>] {
-        // Checking a row throws nothing: its refusal is its outcome.
-        (try? await mapInParts(rows, parts: workers) { self.check($0.record, parent: $0.parent) }) ?? []
+    /// Checks many rows on every core; outcomes come back in file order (a row's refusal is its outcome).
+    func check(_ rows: [(record: CSVRecord, parent: ImportParent)]) async throws -> [Result<NewCase, ImportRefusal>] {
+        try await mapInParts(rows, parts: ProcessInfo.processInfo.activeProcessorCount) { self.check($0.record, parent: $0.parent) }
     }
 
     /// A time-ordered id (UUID version 7: the import's time in milliseconds, the row, then bits drawn once
