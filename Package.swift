@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkflowEngineTests",
-            dependencies: ["WorkflowEngine"],
+            dependencies: ["WorkflowEngine", "WorkflowTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -32,7 +32,7 @@ struct BulkCopyEscapingTests {
             }
             let batches = Batches([Array(cases.prefix(5)), Array(cases.dropFirst(5))])
             let blocks = try await store.importCases(
-                BulkImportPlan(workflow: "avrr", referencePrefix: "AVRR", casesPerYear: [2013: cases.count])) { await batches.next() }
+                BulkImportPlan(workflow: "avrr", referencePrefix: "AVRR", casesPerYear: [2013: cases.count])) { try await batches.next() }
             #expect(blocks.map(\.lastReference) == ["AVRR-2013-\(String(format: "%06d", cases.count))"])
 
             for new in cases {

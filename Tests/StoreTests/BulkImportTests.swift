@@ -229,12 +229,49 @@ struct BulkImportTests {
         try await backend.withFreshStore { (store, _) async throws in
             let plan = BulkImportPlan(workflow: "avrr", referencePrefix: "AVRR", casesPerYear: [2013: 2])
             let batches = Batches([[Sample.newCase(), Sample.newCase()], [Sample.newCase()]])
-            await #expect(throws: WorkflowError.self) { _ = try await store.importCases(plan, next: { await batches.next() }) }
+            await #expect(throws: WorkflowError.self) { _ = try await store.importCases(plan, next: { try await batches.next() }) }
             let collected = Collected()
             try await store.exportCases(workflow: "avrr", asOf: nil) { await collected.add($0) }
             #expect(await collected.cases.isEmpty)
             let inserted = try await store.insert(Sample.newCase())
             #expect(inserted.reference == "AVRR-2013-000001")
+        }
+    }
+}
+
+extension BulkImportTests {
+    /// A batch the engine cannot produce (the file changed, a row no longer checks) ends the import with that error,
+    /// after the store asked for no more than the batches it may prepare ahead, and nothing is written.
+    @Test(arguments: Backend.allCases)
+    func aBatchThatCannotBeProducedEndsTheImportWithItsErrorAndWritesNothing(_ backend: Backend) async throws {
+        try await backend.withFreshStore { (store, _) async throws in
+            let plan = BulkImportPlan(workflow: "avrr", referencePrefix: "AVRR", casesPerYear: [2013: 4])
+            let batches = Batches([[Sample.newCase(), Sample.newCase()]], thenThrow: WorkflowError(.invalidData, "the file changed"))
+            let error = await #expect(throws: WorkflowError.self) { _ = try await store.importCases(plan, next: { try await batches.next() }) }
+            #expect(error?.message == "the file changed")
+            #expect(await batches.asked == 2)
+            let collected = Collected()
+            try await store.exportCases(workflow: "avrr", asOf: nil) { await collected.add($0) }
+            #expect(await collected.cases.isEmpty)
+        }
+    }
+
+    /// A batch the database refuses (here, a case id used twice) ends the import: the batches prepared ahead of it are
+    /// never written, the engine is asked for no more, and nothing is written.
+    @Test(arguments: Backend.allCases)
+    func aBatchTheDatabaseRefusesStopsThePreparingOfMoreAndWritesNothing(_ backend: Backend) async throws {
+        try await backend.withFreshStore { (store, _) async throws in
+            let twice = Sample.newCase()
+            var batches = [[twice], [twice]]
+            for _ in 0..<20 { batches.append([Sample.newCase()]) }
+            let plan = BulkImportPlan(workflow: "avrr", referencePrefix: "AVRR", casesPerYear: [2013: batches.count])
+            let supply = Batches(batches)
+            await #expect(throws: (any Error).self) { _ = try await store.importCases(plan, next: { try await supply.next() }) }
+            // The second batch fails; at most a few more were prepared meanwhile, far from all 22.
+            #expect(await supply.asked <= 2 + PostgresStore.batchesAhead)
+            let collected = Collected()
+            try await store.exportCases(workflow: "avrr", asOf: nil) { await collected.add($0) }
+            #expect(await collected.cases.isEmpty)
         }
     }
 }
@@ -275,9 +312,18 @@ actor Collected {
     func add(_ exported: ExportedCase) { cases.append(exported) }
 }
 
-/// Hands out prepared batches, then nil.
+/// Hands out prepared batches, then nil (or `failure`), counting how often it was asked.
 actor Batches {
     private var remaining: [[NewCase]]
-    init(_ batches: [[NewCase]]) { remaining = batches }
-    func next() -> [NewCase]? { remaining.isEmpty ? nil : remaining.removeFirst() }
+    private let failure: WorkflowError?
+    private(set) var asked = 0
+    init(_ batches: [[NewCase]], thenThrow failure: WorkflowError? = nil) {
+        remaining = batches
+        self.failure = failure
+    }
+    func next() throws -> [NewCase]? {
+        asked += 1
+        if remaining.isEmpty, let failure { throw failure }
+        return remaining.isEmpty ? nil : remaining.removeFirst()
+    }
 }

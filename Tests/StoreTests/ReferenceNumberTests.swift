@@ -44,7 +44,7 @@ struct ReferenceNumberTests {
             // A bulk import numbers from the same counter, in the same format.
             let batches = Batches([[Sample.newCase(year: 2013).asImported, Sample.newCase(year: 2013).asImported]])
             let blocks = try await store.importCases(
-                BulkImportPlan(workflow: "avrr", referencePrefix: "AVRR", casesPerYear: [2013: 2])) { await batches.next() }
+                BulkImportPlan(workflow: "avrr", referencePrefix: "AVRR", casesPerYear: [2013: 2])) { try await batches.next() }
             #expect(blocks.map(\.firstReference) == ["AVRR-2013-1000002"] && blocks.map(\.lastReference) == ["AVRR-2013-1000003"])
             #expect(try await store.findCase(.reference("AVRR-2013-1000003")) != nil)
             #expect(try await store.insert(Sample.newCase(year: 2013)).reference == "AVRR-2013-1000004")

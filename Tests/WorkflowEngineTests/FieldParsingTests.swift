@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import WorkflowEngine
+@testable import WorkflowEngine
+import WorkflowTestSupport
 
 /// What `--field KEY=VALUE` text becomes, for every field type, and how a refusal reads.
 @Suite("Field parsing")
@@ -163,5 +164,42 @@ struct FieldParsingStrictness {
             return
         }
         #expect(!refusal.problem.contains("did you mean"))
+    }
+}
+
+/// Dates read byte by byte, and instants split into UTC calendar days without `Calendar`.
+@Suite("Calendar days")
+struct CalendarDayTests {
+    @Test func onlyTenCharacterDatesOfASCIIDigitsThatExistAreDates() {
+        #expect(SimpleDate("2024-02-29")?.description == "2024-02-29")
+        #expect(SimpleDate("2000-02-29")?.description == "2000-02-29")
+        for refused in ["2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00", "2026-1-01",
+                        "2026-01-1", "2026/01/01", "2026-01-0a", "+026-01-01", "-026-01-01", " 2026-01-01", "２０２６-01-01",
+                        "2026-01-01T00:00:00Z", "", "2026--01-01"] {
+            #expect(SimpleDate.unbounded(refused) == nil, "\(refused)")
+        }
+    }
+
+    @Test func utcDaysAgreeWithTheGregorianCalendarBeforeAndAfter1970() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var random = SeededRandom(seed: 20261207)
+        let edges: [Int64] = [0, -1, 1, 86_400_000_000 - 1, -86_400_000_000, 951_782_400_000_000 /* 2000-02-29 */, -2_208_988_800_000_000 /* 1900 */]
+        let drawn = (0..<2_000).map { _ in Int64.random(in: -2_208_988_800_000_000...4_133_980_799_000_000, using: &random) }
+        for micros in edges + drawn {
+            let instant = Date(microsecondsSince1970: micros)
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: instant)
+            let day = instant.utcDay
+            #expect([day.year, day.month, day.day] == [parts.year, parts.month, parts.day].map { Int64($0!) }, "\(micros)")
+            let seconds = Int64(parts.hour! * 3600 + parts.minute! * 60 + parts.second!)
+            #expect(day.microsecondOfDay / 1_000_000 == seconds, "\(micros)")
+            #expect(day.microsecondOfDay == ((micros % 86_400_000_000) + 86_400_000_000) % 86_400_000_000, "\(micros)")
+        }
+    }
+
+    @Test func hexWritesEachByteAsTwoLowercaseDigits() {
+        #expect([UInt8]([0x00, 0x0f, 0xa5, 0xff]).hex == "000fa5ff")
+        #expect(([0xde, 0xad] as [UInt8]).lazy.map { $0 }.hex == "dead")  // no contiguous storage
+        #expect([UInt8]().hex == "")
     }
 }

@@ -8,14 +8,16 @@ import WorkflowEngine
 /// An import is one transaction on one connection: the reference blocks are reserved first (one
 /// statement); then each batch is copied into `cases`, `case_events` (whose `seq` PostgreSQL assigns)
 /// and `case_unique_values`, and its stage intervals are inserted from its opened events, so that
-/// each interval carries its event's `seq`. While one batch is written, the next is read, checked
-/// and encoded.
+/// each interval carries its event's `seq`. While one batch is written, the following ones are read,
+/// checked, sealed and encoded (`pipelined`).
 extension PostgresStore {
     static let bulkCaseColumns = [
         "id", "reference", "workflow", "definition_version", "state", "state_entered_at", "version", "fields",
         "parent_id", "due_at", "created_by", "created_at", "updated_by", "updated_at", "chain_head", "case_key",
     ]
     static let bulkEventColumns = ["case_id", "case_version", "kind", "to_state", "actor", "role", "fields", "at", "chain"]
+    /// How many encoded batches (of `ImportFeed.batchSize` cases, a few MB each) may wait while one is written.
+    static let batchesAhead = 1
 
     public func takenClaims(_ claims: [UniqueClaim]) async throws -> [UniqueClaim: String] {
         guard !claims.isEmpty else { return [:] }
@@ -42,14 +44,17 @@ extension PostgresStore {
             try await connection.withTransaction(logger: logger) { connection in
                 if let record = plan.record { try await checkRepeated(record, on: connection) }
                 let blocks = try await reserveReferences(plan, on: connection)
-                var allocator = ReferenceAllocator(blocks)
-                var upcoming = try await EncodedBatch.next(from: next, allocator: allocator)
-                while let batch = upcoming {
-                    allocator = batch.allocator
-                    let numbered = batch.allocator
-                    async let following = EncodedBatch.next(from: next, allocator: numbered)
-                    try await write(batch, workflow: plan.workflow, on: connection)
-                    upcoming = try await following
+                let first = ReferenceAllocator(blocks)
+                var allocator = first
+                // The writer runs on the connection's event loop: a statement's answer resumes it at once, rather than
+                // after the checking and sealing work queued on the shared pool (which made the database wait).
+                try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    try await pipelined(ahead: Self.batchesAhead) { previous in
+                        try await EncodedBatch.next(from: next, allocator: previous?.allocator ?? first)
+                    } consume: { batch in
+                        try await write(batch, workflow: plan.workflow, on: connection)
+                        allocator = batch.allocator
+                    }
                 }
                 try allocator.checkAllUsed()
                 if let record = plan.record { try await insert(record.with(blocks), prefix: plan.referencePrefix, on: connection) }
@@ -196,7 +201,7 @@ struct EncodedBatch: Sendable {
         numbered.reserveCapacity(cases.count)
         for new in cases { numbered.append((new, try allocator.reference(year: new.referenceYear))) }
         let after = allocator
-        let parts = try await inParts(numbered, parts: ProcessInfo.processInfo.activeProcessorCount) { slice in
+        let parts = try await inParts(numbered) { slice in
             var part = EncodedBatch(allocator: after, capacity: slice.count)
             for (new, reference) in slice { part.append(new, reference: reference) }
             return part
@@ -272,13 +277,14 @@ struct CopyText: Sendable {
 
     mutating func text(_ value: String?) {
         separate()
-        guard let value else { return null() }
-        let utf8 = value.utf8
-        guard utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-            buffer.writeString(value)
-            return
+        guard var text = value else { return null() }
+        let copied = text.withUTF8 { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+            guard !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return false }
+            buffer.writeBytes(bytes)
+            return true
         }
-        for byte in utf8 {
+        if copied { return }
+        for byte in text.utf8 {
             switch byte {
             case 0x5C: buffer.writeStaticString("\\\\")
             case 0x09: buffer.writeStaticString("\\t")
@@ -304,12 +310,8 @@ struct CopyText: Sendable {
     mutating func time(_ value: Date?) {
         separate()
         guard let value else { return null() }
-        let micros = value.microsecondsSince1970
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        let fraction = micros - seconds * 1_000_000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (year, month, day, microsecondOfDay) = value.utcDay
+        let (secondOfDay, fraction) = (microsecondOfDay / 1_000_000, microsecondOfDay % 1_000_000)
         // Written in place: this runs three times per case.
         let fields: [(Int64, Int, UInt8?)] = [
             (year, 4, UInt8(ascii: "-")), (month, 2, UInt8(ascii: "-")), (day, 2, UInt8(ascii: " ")),
@@ -340,17 +342,19 @@ struct CopyText: Sendable {
     private mutating func separate() {
         if first { first = false } else { buffer.writeInteger(UInt8(ascii: "\t")) }
     }
+}
 
-    /// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's `civil_from_days`).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPart = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
-        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+/// Runs tasks' jobs on a NIO event loop (`withTaskExecutorPreference`): for work that mostly waits on that loop's
+/// connection and must not queue behind CPU-bound tasks on the shared pool.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

@@ -82,7 +82,9 @@ extension FieldDefinition {
                     : "is outside the accepted dates, \(InputLimits.dateRange)"
                 return .failure(problem(shown(text), why))
             }
-            return .success(.string(day.description))
+            // Only `YYYY-MM-DD` parses: the text is already the date's one spelling.
+            assert(day.description == text)
+            return .success(.string(text))
         case .bool:
             switch text.lowercased() {
             case "true", "yes", "1": return .success(.bool(true))
@@ -211,12 +213,24 @@ public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         SimpleDate(anyYear: text)
     }
 
+    /// Exactly `YYYY-MM-DD` in ASCII digits, read byte by byte (an import reads one per row and date field).
     private init?(anyYear text: String) {
-        guard text.utf8.count == 10 else { return nil }
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }), parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1, day <= SimpleDate.days(inMonth: month, year: year)
+        var text = text
+        let read: (year: Int, month: Int, day: Int)? = text.withUTF8 { bytes in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    let digit = bytes[index] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int(digit)
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            return (year, month, day)
+        }
+        guard let (year, month, day) = read, (1...12).contains(month), day >= 1, day <= SimpleDate.days(inMonth: month, year: year)
         else { return nil }
         self.year = year
         self.month = month

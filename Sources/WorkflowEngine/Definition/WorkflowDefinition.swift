@@ -120,6 +120,8 @@ public struct WorkflowDefinition: Sendable {
     private let fieldIndex: [String: FieldDefinition]
     private let stateIndex: [String: Int]
     private let transitionsFrom: [String: [TransitionDefinition]]
+    /// The names of the `personal` fields, which the engine seals, in the order declared.
+    package let personalFields: [String]
 
     public init(
         id: String,
@@ -150,7 +152,11 @@ public struct WorkflowDefinition: Sendable {
         let working = Set(transitions.flatMap(\.roles)).subtracting([.manager, .admin, .system, .dataProtection])
         self.readers = readers ?? [.personal: working, .sensitive: working]
         self.personalDataKeptDays = personalDataKeptDays
-        self.fieldIndex = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let fieldIndex = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.fieldIndex = fieldIndex
+        self.personalFields = fields.map(\.name).reduce(into: []) { names, name in
+            if fieldIndex[name]?.dataClass == .personal, !names.contains(name) { names.append(name) }
+        }
         self.stateIndex = Dictionary(states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var from: [String: [TransitionDefinition]] = [:]
         for transition in transitions {

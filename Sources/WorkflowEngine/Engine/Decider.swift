@@ -43,7 +43,7 @@ public struct Decider: Sendable {
         return NewCase(record: record, event: event,
                        claims: uniqueChanges(from: [:], to: fields, stateAfter: initial.name).claims,
                        referencePrefix: definition.referencePrefix,
-                       referenceYear: Calendar.utc.component(.year, from: at))
+                       referenceYear: Int(at.utcDay.year))
     }
 
     /// Moves the case along `transitionName`, setting the given fields.
@@ -172,7 +172,7 @@ public struct Decider: Sendable {
 
     /// Parses every given field; reports every unknown or invalid one at once.
     private func validatedChanges(_ input: FieldValues) throws(WorkflowError) -> FieldValues {
-        var values: FieldValues = [:]
+        var values = FieldValues(minimumCapacity: input.count)
         var problems: [String] = []
         for (name, raw) in input.sorted(by: { $0.key < $1.key }) {
             guard let field = definition.field(name) else {
@@ -236,13 +236,4 @@ public struct Decider: Sendable {
         for role in transitions.flatMap(\.roles) where !roles.contains(role) { roles.append(role) }
         return roles
     }
-}
-
-extension Calendar {
-    /// The Gregorian calendar in UTC, in which all stored times are read.
-    public static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }

@@ -32,6 +32,29 @@ extension Date {
         self.init(timeIntervalSince1970: Double(micros) / 1_000_000)
     }
 
+    /// The UTC calendar day of this instant's whole microsecond, its time of day in microseconds, without `Calendar`
+    /// (an import asks once per row for the reference year, and the PostgreSQL store's COPY three times per case).
+    package var utcDay: (year: Int64, month: Int64, day: Int64, microsecondOfDay: Int64) {
+        let micros = microsecondsSince1970
+        let perDay: Int64 = 86_400_000_000
+        let days = micros >= 0 ? micros / perDay : (micros - perDay + 1) / perDay
+        let (year, month, day) = Self.civil(fromDays: days)
+        return (year, month, day, micros - days * perDay)
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
+    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPart = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
+        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     /// `2013-06-24T09:30:00Z`, or with fractional seconds when it has them.
     public var iso8601: String {
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: timeIntervalSince1970.rounded() != timeIntervalSince1970)

@@ -37,7 +37,7 @@ public struct CaseSealing: Sendable {
         let master = try key()
         let caseKey = RandomBytes.shared.key()
         let box = caseKey.withUnsafeBytes { bytes in
-            try? AES.GCM.seal(Data(bytes), using: master.wrapping, nonce: RandomBytes.shared.nonce(), authenticating: id.bytes)
+            try? AES.GCM.seal(bytes, using: master.wrapping, nonce: RandomBytes.shared.nonce(), authenticating: id.bytes)
         }
         guard let combined = box?.combined else { throw WorkflowError(.configuration, "the case key could not be wrapped") }
         let wrapped = "k1:\(master.id):\(combined.base64EncodedString())"
@@ -117,9 +117,9 @@ public struct CaseSealing: Sendable {
 
     /// The personal values of `fields` that are to be sealed: set, not already sealed, not the erasure marker.
     private static func personal(_ fields: FieldValues, in definition: WorkflowDefinition) -> [String] {
-        fields.compactMap { name, value in
-            guard definition.field(name)?.dataClass == .personal, value != .null, value != erased, sealedText(value) == nil else { return nil }
-            return name
+        definition.personalFields.filter { name in
+            guard let value = fields[name] else { return false }
+            return value != .null && value != erased && sealedText(value) == nil
         }
     }
 
@@ -133,7 +133,7 @@ public struct CaseSealing: Sendable {
     ) throws(WorkflowError) -> SealingMemo.Sealed {
         if remembering, let known = memo.sealed(value, at: place) { return known }
         guard let combined = try? AES.GCM.seal(
-            JSONCoding.data(value), using: caseKey, nonce: RandomBytes.shared.nonce(),
+            BulkJSON.bytes(value), using: caseKey, nonce: RandomBytes.shared.nonce(),
             authenticating: Self.associated(place.field, place.caseID)).combined else {
             throw WorkflowError(.configuration, "a personal value could not be sealed")
         }
@@ -143,7 +143,11 @@ public struct CaseSealing: Sendable {
     }
 
     /// What a sealed value is bound to: moved to another field or case, it no longer opens.
-    private static func associated(_ field: String, _ caseID: UUID) -> Data { caseID.bytes + Data(field.utf8) }
+    private static func associated(_ field: String, _ caseID: UUID) -> [UInt8] {
+        var bytes = withUnsafeBytes(of: caseID.uuid, Array.init)
+        bytes += field.utf8
+        return bytes
+    }
 
     /// The text of a sealed value, nil for any other value.
     private static func sealedText(_ value: JSONValue) -> String? {
@@ -218,10 +222,12 @@ public struct CaseSealing: Sendable {
     }
 
     private static func blindIndex(_ field: String, _ value: JSONValue, _ master: MasterKey) -> String {
-        let text = Data((field + "\u{0}" + UniqueClaim.normalized(value)).utf8)
+        var text = Array(field.utf8)
+        text.append(0)
+        text += UniqueClaim.normalized(value).utf8
         var code = master.blindIndex
         code.update(data: text)
-        return code.finalize().prefix(16).hex
+        return code.finalize().withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0.prefix(16)).hex }
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// Every row is checked again as it is read; a row that no longer passes means the file changed
 /// since it was checked, and the whole import is rolled back.
 package actor ImportFeed {
-    package static let batchSize = 2_000
+    package static let batchSize = 4_000
 
     private let path: String
     private var reader: CSVReader
@@ -38,17 +38,22 @@ package actor ImportFeed {
         while chunk.count < Self.batchSize, let record = try read() {
             chunk.append((record, parent(of: record)))
         }
-        var checked: [NewCase] = []
-        checked.reserveCapacity(chunk.count)
-        // Every core: checking and sealing a row costs the client more than writing it costs the database, which
-        // writes the previous batch meanwhile.
-        for (row, outcome) in zip(chunk, try await checker.check(chunk)) {
+        // Every core, in one step: checking and sealing a row costs the client more than writing it costs the database.
+        let checker = checker
+        let outcomes = try await mapInParts(chunk) { row -> Result<NewCase, ImportRefusal> in
+            switch checker.check(row.record, parent: row.parent) {
+            case .success(let new): return .success(try store(new))
+            case .failure(let refusal): return .failure(refusal)
+            }
+        }
+        var batch: [NewCase] = []
+        batch.reserveCapacity(outcomes.count)
+        for (row, outcome) in zip(chunk, outcomes) {
             switch outcome {
-            case .success(let new): checked.append(new)
+            case .success(let new): batch.append(new)
             case .failure(let refusal): throw changed(refusal.problems.first?.description ?? "row \(row.record.row)")
             }
         }
-        let batch = try await mapInParts(checked, parts: ProcessInfo.processInfo.activeProcessorCount, store)
         rows += batch.count
         progress(ImportProgress(phase: .loading, rows: rows, bytesRead: batch.isEmpty ? size : reader.bytesRead, totalBytes: size))
         return batch.isEmpty ? nil : batch

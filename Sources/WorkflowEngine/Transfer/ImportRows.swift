@@ -223,7 +223,7 @@ struct ImportRowChecker: Sendable {
 
     /// Checks many rows on every core; outcomes come back in file order (a row's refusal is its outcome).
     func check(_ rows: [(record: CSVRecord, parent: ImportParent)]) async throws -> [Result<NewCase, ImportRefusal>] {
-        try await mapInParts(rows, parts: ProcessInfo.processInfo.activeProcessorCount) { self.check($0.record, parent: $0.parent) }
+        try await mapInParts(rows) { self.check($0.record, parent: $0.parent) }
     }
 
     /// A time-ordered id (UUID version 7: the import's time in milliseconds, the row, then bits drawn once
