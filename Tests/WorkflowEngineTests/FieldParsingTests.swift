@@ -202,4 +202,15 @@ struct CalendarDayTests {
         #expect(([0xde, 0xad] as [UInt8]).lazy.map { $0 }.hex == "dead")  // no contiguous storage
         #expect([UInt8]().hex == "")
     }
+
+    @Test func aUUIDIsSpelledInLowercaseExactlyAsFoundationSpellsIt() {
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<500 {
+            let (a, b) = (random.next(), random.next())
+            let bytes = withUnsafeBytes(of: (a, b)) { Array($0) }
+            let id = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                                 bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+        }
+    }
 }

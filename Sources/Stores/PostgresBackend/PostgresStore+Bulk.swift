@@ -303,7 +303,7 @@ struct CopyText: Sendable {
     mutating func uuid(_ value: UUID?) {
         separate()
         guard let value else { return null() }
-        buffer.writeString(value.uuidString)
+        buffer.writeString(value.lowercasedString)
     }
 
     /// `2026-06-01 09:30:00.123456+00`, in whole microseconds as `PostgresInstant` binds a `Date`.

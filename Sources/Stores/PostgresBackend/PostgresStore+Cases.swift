@@ -136,7 +136,7 @@ extension PostgresStore {
     /// A case from `CaseColumns` starting at cell `start`.
     static func caseRecord(_ cell: [PostgresCell], from start: Int) throws -> CaseRecord {
         let key = (try? cell[start + 1].decode(String.self))
-            ?? (try? cell[start].decode(UUID.self)).map { "id \($0.uuidString.lowercased())" } ?? "(no reference or id)"
+            ?? (try? cell[start].decode(UUID.self)).map { "id \($0.lowercasedString)" } ?? "(no reference or id)"
         let c = StoredCells(cell, table: "cases", key: key)
         var record = CaseRecord(
             id: try c.value(start, as: UUID.self), reference: try c.value(start + 1, as: String.self),

@@ -113,7 +113,7 @@ extension SQLiteStore {
             try await self.query(
                 "SELECT state, entered_at, left_at FROM stage_intervals WHERE case_id = ? ORDER BY entered_seq", [.uuid(caseID)]
             ).map { row in
-                let stored = StoredRow(row, table: "stage_intervals", key: "case \(caseID.uuidString.lowercased())")
+                let stored = StoredRow(row, table: "stage_intervals", key: "case \(caseID.lowercasedString)")
                 return StageInterval(state: try stored.text("state"), enteredAt: try stored.date("entered_at"),
                                      leftAt: try stored.optionalDate("left_at"))
             }

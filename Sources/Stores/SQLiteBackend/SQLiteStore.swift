@@ -234,7 +234,7 @@ extension SQLiteData {
     static func micros(_ date: Date) -> SQLiteData { .integer(Int(date.microsecondsSince1970)) }
     static func optional(_ text: String?) -> SQLiteData { text.map { .text($0) } ?? .null }
     static func optional(_ date: Date?) -> SQLiteData { date.map(micros) ?? .null }
-    static func uuid(_ id: UUID) -> SQLiteData { .text(id.uuidString.lowercased()) }
+    static func uuid(_ id: UUID) -> SQLiteData { .text(id.lowercasedString) }
 }
 
 /// A stored row being read. A value that is missing or does not decode as written is damage, named by table, key and

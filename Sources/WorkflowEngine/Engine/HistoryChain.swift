@@ -11,7 +11,7 @@ public enum HistoryChain {
     /// The link of `event` after `previous` (nil: the case's first event).
     public static func link(_ event: EventRecord, after previous: String?) -> String {
         let content: [JSONValue] = [
-            .string("rso-history-chain-1"), text(previous), .string(event.caseID.uuidString.lowercased()),
+            .string("rso-history-chain-1"), text(previous), .string(event.caseID.lowercasedString),
             .int(event.caseVersion), .string(event.kind.rawValue), text(event.transition), text(event.from), text(event.to),
             .string(event.actor), text(event.role?.rawValue), text(event.reason), .object(event.fields),
             .int(Int(event.at.microsecondsSince1970)), text(event.idempotencyKey), text(event.requestHash),

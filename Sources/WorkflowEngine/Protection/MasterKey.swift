@@ -86,3 +86,25 @@ extension Sequence<UInt8> {
 }
 
 private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+extension UUID {
+    /// `0189f7a2-5b3c-7d10-8e00-1a2b3c4d5e6f`: lowercase, as PostgreSQL prints a uuid and as the history chain and
+    /// every output spell an id. Written directly: `uuidString` formats through `sprintf`, three times per imported case.
+    package var lowercasedString: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                var end = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[end] = UInt8(ascii: "-")
+                        end += 1
+                    }
+                    text[end] = hexDigits[Int(byte >> 4)]
+                    text[end + 1] = hexDigits[Int(byte & 0x0f)]
+                    end += 2
+                }
+                return end
+            }
+        }
+    }
+}

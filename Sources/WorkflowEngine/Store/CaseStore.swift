@@ -12,7 +12,7 @@ public enum CaseLocator: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .id(let id): return id.uuidString.lowercased()
+        case .id(let id): return id.lowercasedString
         case .reference(let reference): return reference
         }
     }

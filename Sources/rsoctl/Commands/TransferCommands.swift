@@ -160,7 +160,7 @@ struct ExportedCaseView: Encodable {
         enum Keys: String, CodingKey { case reference, id, state, openedAt, parent, fields }
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(exported.reference, forKey: .reference)
-        try container.encode(exported.id.uuidString.lowercased(), forKey: .id)
+        try container.encode(exported.id.lowercasedString, forKey: .id)
         try container.encode(exported.state, forKey: .state)
         try container.encode(exported.openedAt.iso8601, forKey: .openedAt)
         try container.encode(exported.parentReference, forKey: .parent)

@@ -30,7 +30,7 @@ struct CaseView: Encodable {
 
     init(_ record: CaseRecord, parentReference: String? = nil, now: Date = Date()) {
         self.parentReference = parentReference
-        id = record.id.uuidString.lowercased()
+        id = record.id.lowercasedString
         reference = record.reference
         workflow = record.workflow
         definitionVersion = record.definitionVersion
@@ -40,7 +40,7 @@ struct CaseView: Encodable {
         version = record.version
         fields = record.fields
         outcomes = record.outcomes
-        parentId = record.parentID?.uuidString.lowercased()
+        parentId = record.parentID?.lowercasedString
         assignee = record.assignee
         dueAt = record.dueAt?.iso8601
         overdue = record.dueAt.map { $0 < now } ?? false
