@@ -228,7 +228,7 @@ struct EncodedBatch: Sendable {
             $0.text(c.createdBy); $0.time(c.createdAt); $0.text(c.updatedBy); $0.time(c.updatedAt); $0.text(c.chainHead)
             $0.text(c.caseKey)
         }
-        let eventFields = e.fields == c.fields ? fields : BulkJSON.string(e.fields)
+        let eventFields = new.eventFieldsJSON ?? BulkJSON.string(e.fields)
         events.row {
             $0.uuid(c.id); $0.int(e.caseVersion); $0.text(e.kind.rawValue); $0.text(e.to)
             $0.text(e.actor); $0.text(e.role?.rawValue); $0.text(eventFields); $0.time(e.at); $0.text(e.chain)

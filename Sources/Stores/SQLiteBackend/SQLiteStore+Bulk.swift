@@ -65,7 +65,7 @@ extension SQLiteStore {
                     ])
                     events.append([
                         .integer(seq), .uuid(c.id), .integer(e.caseVersion), .text(e.kind.rawValue), .optional(e.to), .text(e.actor),
-                        .optional(e.role?.rawValue), .text(e.fields == c.fields ? fields : BulkJSON.string(e.fields)), .micros(e.at),
+                        .optional(e.role?.rawValue), .text(new.eventFieldsJSON ?? BulkJSON.string(e.fields)), .micros(e.at),
                         .optional(e.chain),
                     ])
                     claims += new.claims.map { [.text($0.workflow), .text($0.field), .text($0.value), .uuid(c.id)] }

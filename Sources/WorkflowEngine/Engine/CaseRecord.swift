@@ -173,6 +173,8 @@ public struct NewCase: Sendable {
     public var claims: [UniqueClaim] = []
     public var referencePrefix: String
     public var referenceYear: Int
+    /// The opened event's fields as JSON (`BulkJSON`), when written once already for its link (`asImported`).
+    package var eventFieldsJSON: String?
 
     /// The opened event with its link, the first of the case's chain, and the case naming it as its head: what the
     /// store writes.

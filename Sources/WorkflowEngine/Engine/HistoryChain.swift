@@ -10,14 +10,31 @@ import Foundation
 public enum HistoryChain {
     /// The link of `event` after `previous` (nil: the case's first event).
     public static func link(_ event: EventRecord, after previous: String?) -> String {
-        let content: [JSONValue] = [
+        link(event, after: previous, fieldsJSON: BulkJSON.bytes(.object(event.fields)))
+    }
+
+    /// The same link, given the event's fields as `BulkJSON` writes them: an import writes them once, for the
+    /// link and for the store. The content is one JSON array; the fields are its twelfth member.
+    package static func link(_ event: EventRecord, after previous: String?, fieldsJSON: [UInt8]) -> String {
+        let before: [JSONValue] = [
             .string("rso-history-chain-1"), text(previous), .string(event.caseID.lowercasedString),
             .int(event.caseVersion), .string(event.kind.rawValue), text(event.transition), text(event.from), text(event.to),
-            .string(event.actor), text(event.role?.rawValue), text(event.reason), .object(event.fields),
-            .int(Int(event.at.microsecondsSince1970)), text(event.idempotencyKey), text(event.requestHash),
+            .string(event.actor), text(event.role?.rawValue), text(event.reason),
         ]
-        let digest = SHA256.hash(data: BulkJSON.bytes(.array(content)))
-        return digest.hex
+        let after: [JSONValue] = [.int(Int(event.at.microsecondsSince1970)), text(event.idempotencyKey), text(event.requestHash)]
+        var content: [UInt8] = [UInt8(ascii: "[")]
+        content.reserveCapacity(fieldsJSON.count + 256)
+        for member in before {
+            BulkJSON.write(member, into: &content)
+            content.append(UInt8(ascii: ","))
+        }
+        content += fieldsJSON
+        for member in after {
+            content.append(UInt8(ascii: ","))
+            BulkJSON.write(member, into: &content)
+        }
+        content.append(UInt8(ascii: "]"))
+        return SHA256.hash(data: content).hex
     }
 
     private static func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }

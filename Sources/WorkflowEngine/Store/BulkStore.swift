@@ -192,7 +192,8 @@ public struct ImportRepeated: Error, Sendable {
 
 extension NewCase {
     /// The opened event as an import stores it (case, version, kind, state, actor, role, fields and time: an
-    /// imported case's request is the import, recorded in `imports`), linked as the first of the case's chain.
+    /// imported case's request is the import, recorded in `imports`), linked as the first of the case's chain (as
+    /// `linked` would), with its fields' JSON for the store.
     /// Computed by the engine on every core, as it checks and seals the rows, rather than by the store's one writer.
     package var asImported: NewCase {
         var imported = self
@@ -201,7 +202,11 @@ extension NewCase {
         imported.event.reason = nil
         imported.event.idempotencyKey = nil
         imported.event.requestHash = nil
-        (imported.record, imported.event) = imported.linked
+        // The fields are written as JSON once: for the link, and for the store.
+        let fieldsJSON = BulkJSON.bytes(.object(imported.event.fields))
+        imported.event.chain = HistoryChain.link(imported.event, after: nil, fieldsJSON: fieldsJSON)
+        imported.record.chainHead = imported.event.chain
+        imported.eventFieldsJSON = String(decoding: fieldsJSON, as: UTF8.self)
         return imported
     }
 }
