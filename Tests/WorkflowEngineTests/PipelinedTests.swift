@@ -73,4 +73,18 @@ struct PipelinedTests {
         }
         #expect(await log.consumed == [1, 2, 3])
     }
+
+    @Test func aCancelledPipelineThrowsCancellationRatherThanEndingAsIfDone() async throws {
+        let log = Log()
+        let running = Task {
+            try await pipelined(ahead: 1) { _ in await log.produce() } consume: { item in
+                await log.consume(item)
+                try? await Task.sleep(for: .milliseconds(5))  // ignores cancellation, as a database write would finish
+            }
+        }
+        while await log.consumed.count < 3 { await Task.yield() }
+        running.cancel()
+        await #expect(throws: CancellationError.self) { try await running.value }
+        #expect(await log.consumed.count < 100)
+    }
 }

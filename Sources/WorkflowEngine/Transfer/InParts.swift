@@ -38,6 +38,7 @@ func mapInParts<Item: Sendable, Mapped: Sendable>(
 /// seals and encodes the following batches while the database writes this one, so that neither waits for the other.
 ///
 /// Structured: when `consume` or `produce` throws, the other stops and the error is rethrown; nothing runs on after.
+/// Cancelled, it throws `CancellationError` (never returns as though every item was consumed).
 package func pipelined<Item: Sendable>(
     ahead: Int, produce: @escaping @Sendable (Item?) async throws -> Item?, consume: (Item) async throws -> Void
 ) async throws {
@@ -66,5 +67,7 @@ package func pipelined<Item: Sendable>(
             try await consume(item)
         }
         try await group.waitForAll()
+        // A cancelled task's stream ends as if nothing followed: that is a cancellation, not the last item.
+        try Task.checkCancellation()
     }
 }
