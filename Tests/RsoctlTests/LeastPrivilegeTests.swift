@@ -26,7 +26,7 @@ struct LeastPrivilegeTests {
         }
     }
 
-    @Test("every kind of command works as the application role: users, open, advance, update, import, export, metrics, timers")
+    @Test("every kind of command works as the application role: users, tokens, open, advance, update, import, export, metrics, timers")
     func commandsWorkAsTheApplicationRole() async throws {
         try await Self.withApplicationRole { _, _, roleURL in
             let app = TestDatabase(backend: .postgres, url: roleURL)
@@ -49,6 +49,9 @@ struct LeastPrivilegeTests {
             try await app.succeed(["users", "enable", "budi", "--reason", "back", "--actor", "root"])
             try await app.succeed(["users", "roles", "budi", "--add", "manager", "--reason", "promoted", "--actor", "root"])
             try await app.succeed(["users", "show", "budi", "--actor", "root"])
+            let token = try await app.json(["users", "token", "budi", "--actor", "root", "--format", "json"])
+            try await app.succeed(["users", "tokens", "budi", "--actor", "budi"])
+            try await app.succeed(["users", "revoke", try #require(token["id"] as? String), "--actor", "budi"])
             try await app.succeed(["db", "status"])
         }
     }

@@ -29,6 +29,8 @@ struct PostgresSchema: SQLDialect {
         // A user's log of changes is append-only, as the history is.
         "user_changes": "SELECT, INSERT",
         "access_log": "SELECT, INSERT",
+        // Revoking a token sets its revoked_at; none is deleted.
+        "api_tokens": "SELECT, INSERT, UPDATE",
     ]
 
     let text = "text"
@@ -176,7 +178,7 @@ struct PostgresSchema: SQLDialect {
                 """,
             ]
         case .outcomeTotalsAndUniqueValues, .stageIntervals, .timerLeases, .noStageDurationIndex, .openStayByKey,
-             .outcomeEventsByTime, .imports, .historyChain, .caseKeys:
+             .outcomeEventsByTime, .imports, .historyChain, .caseKeys, .apiTokens:
             return []
         }
     }

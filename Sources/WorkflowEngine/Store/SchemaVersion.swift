@@ -24,6 +24,7 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
     case historyChain = 14
     case accessLog = 15
     case caseKeys = 16
+    case apiTokens = 17
 
     /// As `db status` lists it, and as the ledger records it.
     public var name: String {
@@ -44,6 +45,7 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
         case .historyChain: return "each event linked to the one before it"
         case .accessLog: return "who was shown personal data, when and why"
         case .caseKeys: return "each case's own key for its personal data"
+        case .apiTokens: return "API tokens, kept as hashes"
         }
     }
 
@@ -243,6 +245,22 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
             // Personal values are sealed under a key of the case's own, wrapped by the master key (`CaseSealing`);
             // deleting it erases them from the case and its whole history.
             return ["ALTER TABLE cases ADD COLUMN case_key \(sql.text)"]
+        case .apiTokens:
+            // A token is kept as the SHA-256 of its text; revoked, never deleted (who issued and revoked it stays known).
+            return [
+                """
+                CREATE TABLE api_tokens (
+                    id \(sql.text) PRIMARY KEY,
+                    user_name \(sql.text) NOT NULL REFERENCES users (name),
+                    token_hash \(sql.text) NOT NULL UNIQUE,
+                    created_at \(sql.instant) NOT NULL,
+                    created_by \(sql.text) NOT NULL,
+                    expires_at \(sql.instant) NOT NULL,
+                    revoked_at \(sql.instant),
+                    revoked_by \(sql.text))
+                """,
+                "CREATE INDEX api_tokens_user ON api_tokens (user_name, created_at)",
+            ]
         case .stageSummaries, .timeToFirstReach, .fieldsOverwrittenByOutcomesRestored, .historyCannotBeReplaced:
             return []
         }

@@ -5,8 +5,8 @@ import WorkflowEngine
 /// `rsoctl users …`: who may act, in which roles; admins change users, and every change is recorded.
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Add, list, disable, enable and change users; show a user's changes.",
-        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, Roles.self])
+        commandName: "users", abstract: "Add, list, disable, enable and change users; show a user's changes; issue and revoke API tokens.",
+        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, Roles.self, Token.self, Tokens.self, Revoke.self])
 
     /// Role names as typed (repeated or comma-separated); an unknown one is 64, naming the roles a person may hold.
     static func roles(_ names: [String]) throws -> [Role] {
@@ -116,6 +116,116 @@ struct UsersCommand: AsyncParsableCommand {
             }
             Output.print(output.format, json: UserView(user), table: UserView.table([UserView(user)]))
         }
+    }
+}
+
+extension UsersCommand {
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue an API token for a user; it is printed once, and only its hash is kept.",
+            discussion: "An admin may issue tokens for anyone; anyone may for themself. The token acts as its user, with the user's roles at each request; a disabled user's tokens are refused.")
+        @Argument(help: "The user's name.") var name: String
+        @Option(help: "How long the token lives: hours or days, 1h to 366d.") var expires = "90d"
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let lifetime = try TokenLifetime.parse(expires)
+            let actor = try global.actorName()
+            let issued = try await global.withEngine { try await $0.issueToken(for: name, lifetime: lifetime, as: actor) }
+            let view = IssuedTokenView(id: issued.token.id, token: issued.text, expires: issued.token.expiresAt.iso8601)
+            if output.format == .table {
+                Output.note("rsoctl: token \(view.id) for \(issued.token.user), expires \(view.expires); it is shown this once: store it now")
+                Output.writeStdout(Data((issued.text + "\n").utf8))
+            } else {
+                Output.print(.json, json: view, table: Table(columns: [], rows: []))
+            }
+        }
+    }
+
+    struct Tokens: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a user's API tokens (never their text), newest first.",
+            discussion: "An admin may list anyone's; anyone may list their own.")
+        @Argument(help: "The user's name.") var name: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let (tokens, now) = try await global.withEngine { (try await $0.tokens(of: name, as: actor), $0.clock.now()) }
+            let views = tokens.map { TokenView($0, at: now) }
+            Output.print(output.format, json: ["tokens": views], table: TokenView.table(views))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an API token by its id: from now on it is refused.",
+            discussion: "An admin may revoke any token; anyone may revoke their own.")
+        @Argument(help: "The token's id (tok_…, as users tokens lists it).") var tokenID: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let (token, now) = try await global.withEngine { (try await $0.revokeToken(tokenID, as: actor), $0.clock.now()) }
+            let view = TokenView(token, at: now)
+            Output.print(output.format, json: view, table: TokenView.table([view]))
+        }
+    }
+}
+
+/// `users token --format json`: `{"id", "token", "expires"}`, the only time the token's text is shown.
+struct IssuedTokenView: Encodable {
+    let id: String
+    let token: String
+    let expires: String
+}
+
+/// A token as `users tokens` and `users revoke` print it: never its text.
+struct TokenView: Encodable {
+    let id: String
+    let user: String
+    let state: String
+    let createdAt: String
+    let createdBy: String
+    let expiresAt: String
+    let revokedAt: String?
+    let revokedBy: String?
+
+    init(_ token: APIToken, at now: Date) {
+        id = token.id
+        user = token.user
+        state = token.state(at: now)
+        createdAt = token.createdAt.iso8601
+        createdBy = token.createdBy
+        expiresAt = token.expiresAt.iso8601
+        revokedAt = token.revokedAt?.iso8601
+        revokedBy = token.revokedBy
+    }
+
+    /// Every key always present (null when empty), so that the shape stays the same.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(user, forKey: .user)
+        try c.encode(state, forKey: .state)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(createdBy, forKey: .createdBy)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encode(revokedAt, forKey: .revokedAt)
+        try c.encode(revokedBy, forKey: .revokedBy)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, user, state, createdAt, createdBy, expiresAt, revokedAt, revokedBy }
+
+    static func table(_ rows: [TokenView]) -> Table {
+        Table(columns: ["id", "user", "state", "created", "by", "expires", "revoked"],
+              rows: rows.map { row in
+                  [row.id, row.user, row.state, row.createdAt, row.createdBy, row.expiresAt,
+                   row.revokedAt.map { "\($0) by \(row.revokedBy ?? "?")" } ?? ""]
+              })
     }
 }
 

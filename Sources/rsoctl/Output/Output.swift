@@ -202,7 +202,7 @@ enum Output {
     }
 
     /// Unbuffered, so nothing is lost or reordered when the process exits right after.
-    private static func writeStdout(_ data: Data) {
+    static func writeStdout(_ data: Data) {
         try? FileHandle.standardOutput.write(contentsOf: data)
     }
 }
