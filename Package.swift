@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // rsoctl's defaults file (~/.config/rso-workflow/config.toml).
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // The HTTP server (`rsoctl serve`), run as a service with graceful shutdown.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The engine core: definitions, the decider, the engine and the store protocols. It links no database driver
@@ -92,10 +95,21 @@ let package = Package(
             path: "Sources/Modules/CRVSAssessment",
             swiftSettings: swiftSettings
         ),
+        // The HTTP server over an engine: the only target that links HTTP code; `rsoctl serve` runs it.
+        .target(
+            name: "WorkflowServer",
+            dependencies: [
+                "WorkflowEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "rsoctl",
             dependencies: [
-                "WorkflowEngine", "StoreSelection", "AVRR", "JointPeriodOfAction", "Secondments", "CRVSAssessment",
+                "WorkflowEngine", "StoreSelection", "WorkflowServer", "AVRR", "JointPeriodOfAction", "Secondments", "CRVSAssessment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

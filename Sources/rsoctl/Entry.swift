@@ -153,6 +153,7 @@ enum Deadline {
     static let bulk = Duration.seconds(3600)
 
     static func limit(for command: any ParsableCommand) throws(WorkflowError) -> Duration {
+        if command is ServeCommand { return .zero }  // a server runs until it is told to stop
         if let text = ProcessInfo.processInfo.environment["RSO_COMMAND_TIMEOUT"], !text.isEmpty {
             return try Duration.setting(text, named: "RSO_COMMAND_TIMEOUT")
         }
@@ -194,11 +195,11 @@ struct RSOCtl: AsyncParsableCommand {
             1 internal error (a defect).
 
             Limits: RSO_CONNECT_TIMEOUT (10 s), RSO_LOCK_TIMEOUT (5 s), RSO_STATEMENT_TIMEOUT (30 s), \
-            RSO_COMMAND_TIMEOUT (60 s; import, export, demo and db migrate: 1 h).
+            RSO_COMMAND_TIMEOUT (60 s; import, export, demo and db migrate: 1 h; serve: none).
             """,
         subcommands: [
             DatabaseCommand.self, UsersCommand.self, ModulesCommand.self, WorkflowCommand.self,
             CaseCommand.self, MetricsCommand.self, ReportCommand.self, TimersCommand.self, DemoCommand.self,
-            ImportCommand.self, ExportCommand.self, AuditCommand.self, RetentionCommand.self,
+            ImportCommand.self, ExportCommand.self, AuditCommand.self, RetentionCommand.self, ServeCommand.self,
         ])
 }

@@ -38,7 +38,7 @@ struct PipelinedTests {
             return item <= 30 ? item : nil
         } consume: { item in
             // A slow consumer: the producer has every chance to run further ahead than it may.
-            try await Task.sleep(for: .milliseconds(2))
+            try await Task.sleep(for: .milliseconds(5))
             await log.consume(item)
         }
         // Made and not yet consumed: those waiting, and the one in the consumer's hands.

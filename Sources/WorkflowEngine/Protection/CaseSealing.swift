@@ -30,6 +30,12 @@ public struct CaseSealing: Sendable {
 
     private func key() throws(WorkflowError) -> MasterKey { try master.get() }
 
+    /// Why no master key is at hand (nil: one is), for a server's readiness check.
+    public var missingKey: WorkflowError? {
+        if case .failure(let reason) = master { return reason }
+        return nil
+    }
+
     // MARK: Case keys
 
     /// A new key for case `id`, and its wrapped form to store.

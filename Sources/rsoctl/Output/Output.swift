@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WorkflowEngine
 
 /// How a command prints its result: `--format table|json|csv`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -55,8 +56,20 @@ enum Output {
     /// A line for the user on stderr (messages and progress never go to stdout).
     static func note(_ message: String) {
         let shown = message.split(separator: "\n", omittingEmptySubsequences: false).map { visible($0) }.joined(separator: "\n")
+        if notesAsJSONLines {
+            let line = ["at": Date().iso8601, "level": "notice", "message": shown]
+            if var data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]) {
+                data.append(0x0A)
+                try? FileHandle.standardError.write(contentsOf: data)
+                return
+            }
+        }
         try? FileHandle.standardError.write(contentsOf: Data((shown + "\n").utf8))
     }
+
+    /// Whether notes go to stderr as JSON objects, one per line: a server's log (`rsoctl serve`) is JSON throughout.
+    /// Set once, before the command starts any task.
+    nonisolated(unsafe) static var notesAsJSONLines = false
 
     /// An aligned text table: header, a line of dashes, then the rows; `(none)` when empty.
     ///

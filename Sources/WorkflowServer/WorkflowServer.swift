@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import WorkflowEngine
+
+/// The HTTP server over one engine (`rsoctl serve`): health checks now, the `/v1` API on top of them.
+///
+/// It runs until SIGTERM or SIGINT, then shuts down gracefully: it stops accepting connections, finishes the requests
+/// in flight, and returns, so that the caller closes the database pool. A second signal ends the process at once.
+public struct WorkflowServer: Sendable {
+    public let engine: Engine
+    public let address: ListenAddress
+    public let logger: Logger
+
+    public init(engine: Engine, address: ListenAddress, logger: Logger) {
+        self.engine = engine
+        self.address = address
+        self.logger = logger
+    }
+
+    /// The routes, for a server or a test that drives them without a socket.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestLog(logger: logger))
+        Health(engine: engine).register(on: router)
+        return router
+    }
+
+    /// Serves until a shutdown signal; `listening` is told the bound address (port 0 takes a free one).
+    public func run(listening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        let logger = self.logger
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
+            onServerRunning: { channel in
+                let bound = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+                logger.info("listening", metadata: ["address": .string(bound)])
+                listening(bound)
+            },
+            logger: logger)
+        // Signals are heard by a handler of our own (see `ShutdownSignals`), not by the service group's dispatch
+        // sources, which on Linux miss a signal the kernel hands to a thread that does not block it.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let signals = ShutdownSignals.install { name in
+            logger.info("stopping", metadata: ["signal": .string(name)])
+            Task { await group.triggerGracefulShutdown() }
+        }
+        defer { signals.uninstall() }
+        try await group.run()
+        logger.info("stopped")
+    }
+}

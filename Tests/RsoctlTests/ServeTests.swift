@@ -1,0 +1,99 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `rsoctl serve` as an operator runs it: it says where it listens, answers its health checks, logs each request as
+/// one JSON line, and stops cleanly on SIGTERM.
+@Suite("rsoctl serve: health checks, JSON logs, graceful stop")
+struct ServeTests {
+    /// A running server on a free loopback port, stopped by the test.
+    struct Server {
+        let process: ChildProcess
+        let base: String
+
+        static func start(_ databaseURL: String, environment: [String: String] = [:]) async throws -> Server {
+            let process = try ChildProcess.rsoctl(["serve", "--listen", "127.0.0.1:0"], databaseURL: databaseURL, environment: environment)
+            var address: String?
+            _ = await ChildProcess.eventually(within: 60) {
+                address = Self.logLines(process.stderrSoFar).first { $0["message"] as? String == "listening" }?["address"] as? String
+                return address != nil || !process.isRunning
+            }
+            guard let address else {
+                throw RsoctlTestError("rsoctl serve did not say where it listens: \(await process.finish(timeout: 5))")
+            }
+            return Server(process: process, base: "http://\(address)")
+        }
+
+        static func logLines(_ stderr: String) -> [[String: Any]] {
+            stderr.split(separator: "\n").compactMap { line in
+                guard line.hasPrefix("{") else { return nil }
+                return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            }
+        }
+
+        func get(_ path: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: [String: Any]) {
+            var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 10)
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let http = try #require(response as? HTTPURLResponse)
+            var fields: [String: String] = [:]
+            for (name, value) in http.allHeaderFields { fields["\(name)".lowercased()] = "\(value)" }
+            let body = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
+            return (http.statusCode, fields, body)
+        }
+    }
+
+    @Test("it answers live and ready, logs each request as a JSON line without values, and stops on SIGTERM with exit 0",
+          arguments: Backend.allCases)
+    func healthLogsAndGracefulStop(_ backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let server = try await Server.start(db.url)
+            let live = try await server.get("/health/live", headers: ["X-Request-Id": "probe-1"])
+            #expect(live.status == 200 && live.body["status"] as? String == "live", "\(live)")
+            #expect(live.headers["x-request-id"] == "probe-1")
+            let ready = try await server.get("/health/ready", headers: ["X-Request-Id": "not a valid id"])
+            #expect(ready.status == 200 && ready.body["status"] as? String == "ready", "\(ready)")
+            #expect(ready.body["checks"] as? [String: String] == ["database": "ok", "migrations": "ok", "masterKey": "ok"])
+            #expect(ready.headers["x-request-id"] != "not a valid id" && ready.headers["x-request-id"]?.count == 36)
+
+            server.process.terminate()
+            let outcome = await server.process.finish(timeout: 20)
+            #expect(outcome.exitCode == 0, "\(outcome)")
+            let lines = Server.logLines(outcome.stderr)
+            let requests = lines.filter { $0["message"] as? String == "request" }
+            #expect(requests.map { $0["route"] as? String } == ["/health/live", "/health/ready"], "\(requests)")
+            #expect(requests.map { $0["status"] as? Int } == [200, 200])
+            #expect(requests.first?["requestId"] as? String == "probe-1")
+            #expect(requests.allSatisfy { $0["method"] as? String == "GET" && $0["durationMs"] is Double })
+            #expect(lines.map { $0["message"] as? String }.suffix(2) == ["stopping", "stopped"], "\(lines)")
+            #expect(lines.last { $0["message"] as? String == "stopping" }?["signal"] as? String == "SIGTERM")
+        }
+    }
+
+    @Test("ready is 503 with Retry-After and a problem body while the schema is not migrated")
+    func notReadyBeforeMigration() async throws {
+        let admin = try TestDatabase.postgresAdminURL()
+        let name = "rso_e2e_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        try await TestDatabase.psqlCommand(admin, "CREATE DATABASE \(name)")
+        defer { Task { try? await TestDatabase.psqlCommand(admin, "DROP DATABASE \(name) WITH (FORCE)") } }
+        let server = try await Server.start(try TestDatabase.url(admin, database: name))
+        let ready = try await server.get("/health/ready")
+        server.process.terminate()
+        #expect(ready.status == 503, "\(ready)")
+        #expect(ready.headers["retry-after"] == "5" && ready.headers["content-type"] == "application/problem+json", "\(ready.headers)")
+        #expect(ready.body["status"] as? Int == 503 && ready.body["title"] as? String == "Service Unavailable")
+        #expect((ready.body["detail"] as? String)?.contains("run rsoctl db migrate") == true, "\(ready.body)")
+        #expect((ready.body["checks"] as? [String: String])?["migrations"] == "pending")
+        #expect(await server.process.finish(timeout: 20).exitCode == 0)
+    }
+
+    @Test("a --listen that is no HOST:PORT is refused with 64, naming what is accepted")
+    func badListenAddresses() async throws {
+        for bad in ["8080", "127.0.0.1", "127.0.0.1:65536", "127.0.0.1:-1", ":8080", "host name:80", "127.0.0.1:80x"] {
+            let result = try await RsoctlProcess.run(["serve", "--listen", bad], databaseURL: nil)
+            BadInputTests.expect(result, exitCode: 64, mentions: ["is not an address: give HOST:PORT"])
+        }
+    }
+}
