@@ -30,6 +30,8 @@ let package = Package(
         // The HTTP server (`rsoctl serve`), run as a service with graceful shutdown.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // HTTP statuses and header names, as Hummingbird speaks them (already built for it).
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // The engine core: definitions, the decider, the engine and the store protocols. It links no database driver
@@ -95,12 +97,19 @@ let package = Package(
             path: "Sources/Modules/CRVSAssessment",
             swiftSettings: swiftSettings
         ),
+        // The JSON shapes rsoctl prints and the HTTP API answers with: one home for each.
+        .target(
+            name: "WorkflowViews",
+            dependencies: ["WorkflowEngine"],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP server over an engine: the only target that links HTTP code; `rsoctl serve` runs it.
         .target(
             name: "WorkflowServer",
             dependencies: [
-                "WorkflowEngine",
+                "WorkflowEngine", "WorkflowViews",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -109,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "rsoctl",
             dependencies: [
-                "WorkflowEngine", "StoreSelection", "WorkflowServer", "AVRR", "JointPeriodOfAction", "Secondments", "CRVSAssessment",
+                "WorkflowEngine", "StoreSelection", "WorkflowViews", "WorkflowServer", "AVRR", "JointPeriodOfAction", "Secondments", "CRVSAssessment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -134,6 +143,11 @@ let package = Package(
             name: "WorkflowTestSupport",
             dependencies: ["WorkflowEngine"],
             path: "Tests/WorkflowTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkflowServerTests",
+            dependencies: ["WorkflowServer", "WorkflowEngine", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ struct Health: Sendable {
     static let deadline: Duration = .seconds(3)
     let engine: Engine
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.get("/health/live") { _, _ in JSONResponse.make(.ok, ["status": "live"]) }
         router.get("/health/ready") { _, _ in await ready() }
     }

@@ -7,7 +7,7 @@ import Logging
 /// the path), status and duration in milliseconds. Never a header's or a body's content. The request id comes from
 /// `X-Request-Id` when the client sent a short one of letters, digits and `-`, else is made here; the response
 /// carries it back.
-struct RequestLog<Context: RequestContext>: RouterMiddleware {
+struct RequestLog<Context: Hummingbird.RequestContext>: RouterMiddleware {
     static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
     let logger: Logger

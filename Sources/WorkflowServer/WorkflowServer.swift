@@ -5,7 +5,8 @@ import NIOCore
 import ServiceLifecycle
 import WorkflowEngine
 
-/// The HTTP server over one engine (`rsoctl serve`): health checks now, the `/v1` API on top of them.
+/// The HTTP server over one engine (`rsoctl serve`): health checks, the OpenAPI document, and the `/v1` API behind
+/// API tokens.
 ///
 /// It runs until SIGTERM or SIGINT, then shuts down gracefully: it stops accepting connections, finishes the requests
 /// in flight, and returns, so that the caller closes the database pool. A second signal ends the process at once.
@@ -21,10 +22,16 @@ public struct WorkflowServer: Sendable {
     }
 
     /// The routes, for a server or a test that drives them without a socket.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func router() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: RequestLog(logger: logger))
+        router.add(middleware: ProblemMiddleware())
         Health(engine: engine).register(on: router)
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        let v1 = router.group("v1").add(middleware: TokenAuthentication(engine: engine))
+        CaseRoutes(engine: engine).register(on: v1)
         return router
     }
 

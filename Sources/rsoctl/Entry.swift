@@ -93,7 +93,7 @@ enum Entry {
             // `rsoctl help` and `--help` parse as ArgumentParser's own help command, whose run() throws its internal
             // CommandError to print the help: ArgumentParser answers it (help, exit 0).
             if type.hasPrefix("ArgumentParser.") { usageExit(error) }
-            if ["PostgresNIO.", "_ConnectionPoolModule.", "NIO", "SQLiteNIO."].contains(where: type.hasPrefix) {
+            if WorkflowError.isDriverError(error) {
                 Output.note("rsoctl: the database connection failed (\(type)); check that the server runs and the URL is right, then retry")
                 exit(WorkflowError.Code.unavailable.rawValue)
             }

@@ -34,8 +34,22 @@ struct ServeTests {
         }
 
         func get(_ path: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: [String: Any]) {
-            var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 10)
+            try await send("GET", path, headers: headers)
+        }
+
+        /// One request; `token` as `Authorization: Bearer`, `json` as the body (a string is sent as it is).
+        func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [String: String] = [:]
+        ) async throws -> (status: Int, headers: [String: String], body: [String: Any]) {
+            var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 30)
+            request.httpMethod = method
             for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            if let text = json as? String {
+                request.httpBody = Data(text.utf8)
+            } else if let json {
+                request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            }
+            if request.httpBody != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
             let (data, response) = try await URLSession.shared.data(for: request)
             let http = try #require(response as? HTTPURLResponse)
             var fields: [String: String] = [:]

@@ -204,6 +204,6 @@ public struct Engine: Sendable {
     }
 
     func notFound(_ locator: CaseLocator) -> WorkflowError {
-        WorkflowError(.notFound, "no case \(locator): give a case reference such as AVRR-2026-000001 or a case UUID (rsoctl case list shows them)")
+        WorkflowError(.notFound, "no case \(InputText.quoted(locator.description)): give a case reference such as AVRR-2026-000001 or a case UUID (rsoctl case list shows them)")
     }
 }

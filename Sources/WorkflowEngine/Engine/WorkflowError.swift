@@ -33,6 +33,13 @@ public struct WorkflowError: Error, Sendable, CustomStringConvertible, Equatable
 
     public var exitCode: Int32 { code.rawValue }
 
+    /// Whether `error` is a database driver's own (a connection failing in a way no store translated), told by the
+    /// module of its type: the engine links no driver, but rsoctl and the server both report these as unreachable.
+    public static func isDriverError(_ error: any Error) -> Bool {
+        let type = String(reflecting: Swift.type(of: error))
+        return ["PostgresNIO.", "_ConnectionPoolModule.", "NIO", "SQLiteNIO."].contains(where: type.hasPrefix)
+    }
+
     public var description: String {
         ([message] + details.map { "  - \($0)" }).joined(separator: "\n")
     }

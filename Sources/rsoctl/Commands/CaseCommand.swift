@@ -1,5 +1,6 @@
 import ArgumentParser
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl case …`: open, move, change and read cases.
 struct CaseCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowViews
 
 extension CaseCommand {
     struct Show: AsyncParsableCommand {
@@ -67,7 +68,7 @@ extension CaseCommand {
                     if let id = record.parentID, parentReferences[id] == nil {
                         parentReferences[id] = try await engine.find(.id(id)).reference
                     }
-                    views.append(CaseView(record, parentReference: record.parentID.flatMap { parentReferences[$0] }, now: now))
+                    views.append(CaseView(record, parentReference: record.parentID.flatMap { parentReferences[$0] }, registry: BuiltInModules.registry, now: now))
                 }
                 return views
             }

@@ -8,7 +8,7 @@ import WorkflowServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API (for now its health checks) until SIGTERM or SIGINT.",
+        abstract: "Serve the HTTP API (docs/api.md) until SIGTERM or SIGINT.",
         discussion: """
             Logs one JSON object per line on stderr: "listening" with the bound address, one "request" line per \
             request (request id, method, route, status, duration; never a value), "stopping" and "stopped". The first \

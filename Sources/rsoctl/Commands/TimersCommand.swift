@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl timers …`: the deadlines modules declare.
 struct TimersCommand: AsyncParsableCommand {

@@ -1,0 +1,21 @@
+import Hummingbird
+import WorkflowEngine
+
+/// The request context of every route: Hummingbird's core, and the user the request's token acts as.
+public struct APIRequestContext: Hummingbird.RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `TokenAuthentication` on the `/v1` routes; nil on the open ones (health checks, the document).
+    public var actor: String?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// A request body larger than this is refused with 413 (a case's fields are far smaller).
+    public var maxUploadSize: Int { APILimits.body }
+}
+
+public enum APILimits {
+    /// 1 MiB.
+    public static let body = 1 << 20
+}
