@@ -6,7 +6,7 @@ import Foundation
 /// A plain handler, as rsoctl's own (`Interruption`): on Linux a dispatch source only hears a signal every thread
 /// blocks, and the event loops started before it do not. The handler does only what a handler may: it writes the
 /// signal's number to a pipe, which a thread of this type reads to call back outside the handler.
-final class ShutdownSignals: Sendable {
+package final class ShutdownSignals: Sendable {
     nonisolated(unsafe) fileprivate static var pipeToReader: Int32 = -1
     nonisolated(unsafe) fileprivate static var received: Int32 = 0
     private let pipeEnds: (read: Int32, write: Int32)
@@ -34,12 +34,18 @@ final class ShutdownSignals: Sendable {
         reader.start()
         signal(SIGTERM, shutdownRequested)
         signal(SIGINT, shutdownRequested)
+        unblockInterruptions()
+        return signals
+    }
+
+    /// A parent may have started this process with SIGINT and SIGTERM blocked (a thread's mask is inherited):
+    /// unblocked here, so that at least the calling thread takes them.
+    package static func unblockInterruptions() {
         var both = sigset_t()
         sigemptyset(&both)
         sigaddset(&both, SIGINT)
         sigaddset(&both, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &both, nil)
-        return signals
     }
 
     /// Back to the default action (a signal while the pool closes ends the process); the reader thread ends.

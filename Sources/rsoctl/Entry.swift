@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import WorkflowEngine
+import WorkflowServer
 
 /// The process entry: parses, runs, and maps every error to its documented exit code in one place.
 @main
@@ -120,13 +121,7 @@ enum Interruption {
         interruptedByTERM = prepared("SIGTERM")
         signal(SIGINT, interrupted)
         signal(SIGTERM, interrupted)
-        // A parent may have started this process with the signals blocked (a thread's mask is inherited): unblock them
-        // here, so that at least this thread takes them.
-        var both = sigset_t()
-        sigemptyset(&both)
-        sigaddset(&both, SIGINT)
-        sigaddset(&both, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &both, nil)
+        ShutdownSignals.unblockInterruptions()
     }
 
     private static func prepared(_ name: String) -> UnsafeBufferPointer<UInt8> {
