@@ -40,7 +40,7 @@ struct HTTPAPITests {
             let counselling = try await server.send("POST", "/v1/cases/\(reference)/transitions/start_counselling", token: token["amina"],
                                                    headers: ["If-Match": "\"1\""])
             #expect(counselling.status == 200 && counselling.body["state"] as? String == "counselling", "\(counselling)")
-            let ready: [String: Any] = ["fields": ["consent_signed_on": "2026-06-01", "destination_country": "MMR", "travel_document": "valid"]]
+            let ready: [String: Any] = ["fields": ["consent_signed_on": "2020-01-01", "destination_country": "MMR", "travel_document": "valid"]]
             let submitted = try await server.send("POST", "/v1/cases/\(reference)/transitions/submit", token: token["dual"], json: ready)
             #expect(submitted.status == 200 && submitted.body["state"] as? String == "awaiting_approval", "\(submitted)")
             // Four eyes: who submitted may not approve, even holding the approver role.
