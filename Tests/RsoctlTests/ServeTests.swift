@@ -71,6 +71,12 @@ struct ServeTests {
             #expect(ready.status == 200 && ready.body["status"] as? String == "ready", "\(ready)")
             #expect(ready.body["checks"] as? [String: String] == ["database": "ok", "migrations": "ok", "masterKey": "ok"])
             #expect(ready.headers["x-request-id"] != "not a valid id" && ready.headers["x-request-id"]?.count == 36)
+            if backend == .postgres {
+                // A steady pool (docs/postgresnio-memory.md): all four connections open, none closed for idling.
+                let open = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                #expect(try await ChildProcess.eventually(within: 30) { try await ChildProcess.psqlValue(db.url, open) == "4" },
+                        "the server's pool did not open all its connections")
+            }
 
             server.process.terminate()
             let outcome = await server.process.finish(timeout: 20)

@@ -14,9 +14,15 @@ public struct PostgresStore: CaseStore {
     /// Connects, runs `body` with the store, and closes the pool afterwards.
     ///
     /// Fails fast with `unavailable` (exit 71) when the server cannot be reached within the connect timeout.
+    ///
+    /// `steadyConnections` (a long-running server): the pool opens all `maximumConnections` and keeps them, with no
+    /// keep-alive pings. Otherwise (a command) it opens them as needed and closes idle ones. Why a server needs it:
+    /// PostgresNIO's pool starts two timers each time a connection goes idle and cancels them at the next lease, and
+    /// Swift holds about 740 bytes per cancelled timer until its deadline, so a busy server would hold about 1.5 KB
+    /// per query for a minute (docs/postgresnio-memory.md). A dead connection is then noticed when next used (503).
     public static func withStore<T: Sendable>(
-        _ location: PostgresLocation, maximumConnections: Int = 4, logger: Logger = Logger(label: "rso.postgres"),
-        _ body: @Sendable (PostgresStore) async throws -> T
+        _ location: PostgresLocation, maximumConnections: Int = 4, steadyConnections: Bool = false,
+        logger: Logger = Logger(label: "rso.postgres"), _ body: @Sendable (PostgresStore) async throws -> T
     ) async throws -> T {
         // The driver logs query parameters at debug and trace: personal data must never reach a log.
         var logger = logger
@@ -24,6 +30,10 @@ public struct PostgresStore: CaseStore {
         try await probe(location, logger: logger)
         var configuration = location.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
+        if steadyConnections {
+            configuration.options.minimumConnections = maximumConnections
+            configuration.options.keepAliveBehavior = nil
+        }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let store = PostgresStore(client: client, location: location, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -45,12 +45,14 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
 
     /// Opens the store, runs `body`, and closes it.
     public func withStore<T: Sendable>(
-        maximumConnections: Int = 4, logger: Logger = Logger(label: "rso.store"),
+        maximumConnections: Int = 4, steadyConnections: Bool = false, logger: Logger = Logger(label: "rso.store"),
         _ body: @Sendable (any CaseStore) async throws -> T
     ) async throws -> T {
         switch self {
         case .postgres(let location):
-            return try await PostgresStore.withStore(location, maximumConnections: maximumConnections, logger: logger) { try await body($0) }
+            return try await PostgresStore.withStore(
+                location, maximumConnections: maximumConnections, steadyConnections: steadyConnections, logger: logger
+            ) { try await body($0) }
         case .sqlite(let path):
             return try await SQLiteStore.withStore(path: path, logger: logger) { try await body($0) }
         }

@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = try ListenAddress(listen)
         Output.notesAsJSONLines = true
         let logger = Logger(label: "rsoctl.serve") { JSONLinesLogHandler(label: $0) }
-        try await global.withEngine { engine in
+        try await global.withEngine(steadyConnections: true) { engine in
             try await WorkflowServer(engine: engine, address: address, logger: logger).run()
         }
     }
