@@ -55,8 +55,7 @@ struct HTTPAPITests {
             let history = try await server.send("GET", "/v1/cases/\(reference)/history?purpose=return%20travel", token: token["amina"])
             #expect((history.body["events"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["opened", "transition", "transition", "transition"])
 
-            server.process.terminate()
-            let outcome = await server.process.finish(timeout: 20)
+            let outcome = await server.stop()
             #expect(outcome.exitCode == 0, "\(outcome)")
             for value in ["Nur Rahman", "Rahman", "1990-02-03"] { #expect(!outcome.stderr.contains(value), "the log holds \(value)") }
         }
@@ -105,8 +104,8 @@ struct HTTPAPITests {
             }
             let shown = try await server.send("GET", "/v1/cases/\(reference)", token: token["amina"])
             #expect(shown.body["version"] as? Int == 1 && shown.body["state"] as? String == "registered", "nothing refused was written: \(shown.body)")
-            server.process.terminate()
-            #expect(await server.process.finish(timeout: 20).exitCode == 0)
+            let stopped = await server.stop()
+            #expect(stopped.exitCode == 0, "\(stopped)")
         }
     }
 
@@ -115,8 +114,7 @@ struct HTTPAPITests {
         try await TestDatabase.with(.sqlite) { db in
             let server = try await Server.start(db.url)
             let (data, _) = try await URLSession.shared.data(from: URL(string: server.base + "/openapi.yaml")!)
-            server.process.terminate()
-            _ = await server.process.finish(timeout: 20)
+            _ = await server.stop()
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("rso-openapi-\(UUID().uuidString).yaml").path
             try data.write(to: URL(fileURLWithPath: path))
             defer { try? FileManager.default.removeItem(atPath: path) }

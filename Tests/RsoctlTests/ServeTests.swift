@@ -26,6 +26,13 @@ struct ServeTests {
             return Server(process: process, base: "http://\(address)")
         }
 
+        /// SIGTERM, then at most 30 s to stop, counted from now (`finish` counts from the start, and a server may
+        /// have served a long test by then).
+        func stop() async -> ChildProcess.Outcome {
+            process.terminate()
+            return await process.finish(timeout: Date().timeIntervalSince(process.started) + 30)
+        }
+
         static func logLines(_ stderr: String) -> [[String: Any]] {
             stderr.split(separator: "\n").compactMap { line in
                 guard line.hasPrefix("{") else { return nil }
@@ -78,8 +85,7 @@ struct ServeTests {
                         "the server's pool did not open all its connections")
             }
 
-            server.process.terminate()
-            let outcome = await server.process.finish(timeout: 20)
+            let outcome = await server.stop()
             #expect(outcome.exitCode == 0, "\(outcome)")
             let lines = Server.logLines(outcome.stderr)
             let requests = lines.filter { $0["message"] as? String == "request" }
@@ -97,16 +103,16 @@ struct ServeTests {
         let admin = try TestDatabase.postgresAdminURL()
         let name = "rso_e2e_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         try await TestDatabase.psqlCommand(admin, "CREATE DATABASE \(name)")
-        defer { Task { try? await TestDatabase.psqlCommand(admin, "DROP DATABASE \(name) WITH (FORCE)") } }
         let server = try await Server.start(try TestDatabase.url(admin, database: name))
         let ready = try await server.get("/health/ready")
-        server.process.terminate()
+        let stopped = await server.stop()
+        try? await TestDatabase.psqlCommand(admin, "DROP DATABASE \(name) WITH (FORCE)")
         #expect(ready.status == 503, "\(ready)")
         #expect(ready.headers["retry-after"] == "5" && ready.headers["content-type"] == "application/problem+json", "\(ready.headers)")
         #expect(ready.body["status"] as? Int == 503 && ready.body["title"] as? String == "Service Unavailable")
         #expect((ready.body["detail"] as? String)?.contains("run rsoctl db migrate") == true, "\(ready.body)")
         #expect((ready.body["checks"] as? [String: String])?["migrations"] == "pending")
-        #expect(await server.process.finish(timeout: 20).exitCode == 0)
+        #expect(stopped.exitCode == 0, "\(stopped)")
     }
 
     @Test("a --listen that is no HOST:PORT is refused with 64, naming what is accepted")
