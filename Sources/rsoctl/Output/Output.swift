@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WorkflowEngine
+import WorkflowServer
 
 /// How a command prints its result: `--format table|json|csv`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -57,12 +59,9 @@ enum Output {
     static func note(_ message: String) {
         let shown = message.split(separator: "\n", omittingEmptySubsequences: false).map { visible($0) }.joined(separator: "\n")
         if notesAsJSONLines {
-            let line = ["at": Date().iso8601, "level": "notice", "message": shown]
-            if var data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]) {
-                data.append(0x0A)
-                try? FileHandle.standardError.write(contentsOf: data)
-                return
-            }
+            // The server's own log format (`JSONLinesLogHandler`), so that its stderr is JSON throughout.
+            Logger(label: "rsoctl") { JSONLinesLogHandler(label: $0) }.notice("\(shown)")
+            return
         }
         try? FileHandle.standardError.write(contentsOf: Data((shown + "\n").utf8))
     }
