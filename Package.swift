@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // HTTP statuses and header names, as Hummingbird speaks them (already built for it).
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // The OpenAPI document is written in YAML; Yams reads it once to serve /openapi.json too.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The engine core: definitions, the decider, the engine and the store protocols. It links no database driver
@@ -112,6 +114,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -11,6 +11,12 @@ public struct APIRequestContext: Hummingbird.RequestContext {
         coreContext = .init(source: source)
     }
 
+    /// The acting user; only the `/v1` routes ask, and `TokenAuthentication` has set it there.
+    func requireActor() throws -> String {
+        guard let actor else { throw APIRefusal(status: .unauthorized, detail: "no token was checked for this request") }
+        return actor
+    }
+
     /// A request body larger than this is refused with 413 (a case's fields are far smaller).
     public var maxUploadSize: Int { APILimits.body }
 }

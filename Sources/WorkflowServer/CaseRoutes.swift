@@ -13,15 +13,20 @@ struct CaseRoutes: Sendable {
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("cases") { request, context in try await open(request, context) }
+        group.get("cases") { request, context in try await list(request, context) }
         group.get("cases/{reference}") { request, context in
-            let record = try await engine.show(try reference(context), as: try actor(context), purpose: purpose(request))
+            let query = try QueryParameters(request, accepting: ["purpose"])
+            let record = try await engine.show(try reference(context), as: try actor(context), purpose: try query.purpose)
             return try await caseResponse(record, status: .ok)
         }
+        group.patch("cases/{reference}") { request, context in try await update(request, context) }
         group.get("cases/{reference}/history") { request, context in
-            let (record, events) = try await engine.history(try reference(context), as: try actor(context), purpose: purpose(request))
+            let query = try QueryParameters(request, accepting: ["purpose"])
+            let (record, events) = try await engine.history(try reference(context), as: try actor(context), purpose: try query.purpose)
             return JSONBody.response(.ok, HistoryView(record, events))
         }
         group.post("cases/{reference}/transitions/{transition}") { request, context in try await advance(request, context) }
+        group.post("cases/{reference}/outcomes/{outcome}") { request, context in try await record(request, context) }
     }
 
     private func open(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -47,22 +52,71 @@ struct CaseRoutes: Sendable {
         return try await caseResponse(record, status: .ok)
     }
 
+    private func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let body = try await JSONBody.object(request, context, accepting: ["fields", "reason"])
+        let fields = try JSONBody.fields(body)
+        guard !fields.isEmpty else {
+            throw WorkflowError(.usage, "an update needs \"fields\": an object of at least one field and its new value (null clears)")
+        }
+        let record = try await engine.update(
+            try reference(context), fields: fields, reason: try JSONBody.text(body, "reason"), as: try actor(context),
+            expectedVersion: try expectedVersion(request), idempotencyKey: idempotencyKey(request))
+        return try await caseResponse(record, status: .ok)
+    }
+
+    private func record(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let body = try await JSONBody.object(request, context, accepting: ["count", "reason"])
+        let limit = Decider.largestOutcomeCount
+        guard case .int(let count)? = body["count"] else {
+            throw WorkflowError(.usage, "the body needs \"count\": a whole number from -\(limit) to \(limit), e.g. 4, or -1 to correct an error")
+        }
+        let record = try await engine.record(
+            try reference(context), outcome: try context.parameters.require("outcome"), count: count,
+            reason: try JSONBody.text(body, "reason"), as: try actor(context), idempotencyKey: idempotencyKey(request))
+        return try await caseResponse(record, status: .ok)
+    }
+
+    /// `GET /v1/cases?workflow=&state=&parent=&overdue=true&field=KEY=VALUE&limit=`: `rsoctl case list`.
+    private func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let query = try QueryParameters(request, accepting: ["workflow", "state", "parent", "overdue", "field", "limit", "purpose"])
+        var filters: [(String, JSONValue)] = []
+        for pair in query.all("field") {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw WorkflowError(.usage, "the query parameter field needs KEY=VALUE, e.g. field=host_country=THA")
+            }
+            let key = String(pair[..<equals])
+            guard !filters.contains(where: { $0.0 == key }) else {
+                throw WorkflowError(.usage, "the query parameter field gives \(InputText.quoted(key)) twice: give each field once")
+            }
+            filters.append((key, .string(String(pair[pair.index(after: equals)...]))))
+        }
+        let actor = try actor(context)
+        // One instant for the filter and for each case's lateness, so they agree.
+        let now = Date()
+        var parentID: UUID?
+        if let parent = try query.text("parent") { parentID = try await engine.find(CaseLocator(parent)).id }
+        let caseQuery = CaseQuery(
+            workflow: try query.text("workflow").map(WorkflowID.parse), state: try query.text("state"), parentID: parentID,
+            overdueAt: try query.flag("overdue") ? now : nil, fieldEquals: filters.sorted { $0.0 < $1.0 },
+            limit: try query.whole("limit", in: 1...Self.largestPage) ?? 100)
+        let records = try await engine.list(caseQuery, as: actor, purpose: try query.purpose)
+        return JSONBody.response(.ok, try await CaseListView.of(records, in: engine, now: now))
+    }
+
+    /// The most cases one list answers with.
+    static let largestPage = 1_000
+
     private func caseResponse(_ record: CaseRecord, status: HTTPResponse.Status) async throws -> Response {
         var response = JSONBody.response(status, try await CaseView.of(record, in: engine))
         response.headers[.eTag] = "\"\(record.version)\""
         return response
     }
 
-    private func actor(_ context: APIRequestContext) throws -> String {
-        guard let actor = context.actor else { throw APIRefusal(status: .unauthorized, detail: "no token was checked for this request") }
-        return actor
-    }
+    private func actor(_ context: APIRequestContext) throws -> String { try context.requireActor() }
 
     private func reference(_ context: APIRequestContext) throws -> CaseLocator {
         CaseLocator(try context.parameters.require("reference"))
     }
-
-    private func purpose(_ request: Request) -> String? { request.uri.queryParameters["purpose"].map(String.init) }
 
     private func idempotencyKey(_ request: Request) -> String? { request.headers[HTTPField.Name("Idempotency-Key")!] }
 

@@ -30,8 +30,12 @@ public struct WorkflowServer: Sendable {
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
         let v1 = router.group("v1").add(middleware: TokenAuthentication(engine: engine))
         CaseRoutes(engine: engine).register(on: v1)
+        ReadRoutes(engine: engine).register(on: v1)
         return router
     }
 

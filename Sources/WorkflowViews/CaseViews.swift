@@ -105,6 +105,20 @@ public struct CaseListView: Encodable, Sendable {
     public let cases: [CaseView]
 
     public init(cases: [CaseView]) { self.cases = cases }
+
+    /// Listed cases with their parents' references, each parent looked up once (a list's cases mostly share a few),
+    /// and lateness at `now`: the instant the query's overdue filter used, so that the two agree.
+    public static func of(_ records: [CaseRecord], in engine: Engine, now: Date) async throws -> CaseListView {
+        var parentReferences: [UUID: String] = [:]
+        var views: [CaseView] = []
+        for record in records {
+            if let id = record.parentID, parentReferences[id] == nil {
+                parentReferences[id] = try await engine.find(.id(id)).reference
+            }
+            views.append(CaseView(record, parentReference: record.parentID.flatMap { parentReferences[$0] }, registry: engine.registry, now: now))
+        }
+        return CaseListView(cases: views)
+    }
 }
 
 /// The `case history` JSON shape: events oldest first.

@@ -40,13 +40,16 @@ struct ServeTests {
             }
         }
 
-        func get(_ path: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: [String: Any]) {
+        /// A status, the headers (names in lower case), the body as a JSON object (empty when it is not JSON) and as text.
+        typealias Answer = (status: Int, headers: [String: String], body: [String: Any], text: String)
+
+        func get(_ path: String, headers: [String: String] = [:]) async throws -> Answer {
             try await send("GET", path, headers: headers)
         }
 
         /// One request; `token` as `Authorization: Bearer`, `json` as the body (a string is sent as it is).
         func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [String: String] = [:]
-        ) async throws -> (status: Int, headers: [String: String], body: [String: Any]) {
+        ) async throws -> Answer {
             var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 30)
             request.httpMethod = method
             for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
@@ -61,8 +64,9 @@ struct ServeTests {
             let http = try #require(response as? HTTPURLResponse)
             var fields: [String: String] = [:]
             for (name, value) in http.allHeaderFields { fields["\(name)".lowercased()] = "\(value)" }
-            let body = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
-            return (http.statusCode, fields, body)
+            let isJSON = fields["content-type"]?.contains("json") == true
+            let body = data.isEmpty || !isJSON ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
+            return (http.statusCode, fields, body, String(decoding: data, as: UTF8.self))
         }
     }
 

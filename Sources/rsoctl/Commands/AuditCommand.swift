@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl audit …`: evidence that the history is as it was written.
 struct AuditCommand: AsyncParsableCommand {

@@ -56,24 +56,15 @@ extension CaseCommand {
             let filters = try fields.filters()
             // One instant for the filter and for each case's lateness, so they agree.
             let now = Date()
-            let views = try await global.withEngine { engine in
+            let list = try await global.withEngine { engine in
                 var parentID: UUID?
                 if let parent { parentID = try await engine.find(CaseLocator(parent)).id }
                 let query = CaseQuery(workflow: workflow, state: state, parentID: parentID,
                                       overdueAt: overdue ? now : nil, fieldEquals: filters, limit: limit)
-                // Each parent looked up once: a list's cases mostly share a few parents.
-                var parentReferences: [UUID: String] = [:]
-                var views: [CaseView] = []
-                for record in try await engine.list(query, as: actor, purpose: why.purpose) {
-                    if let id = record.parentID, parentReferences[id] == nil {
-                        parentReferences[id] = try await engine.find(.id(id)).reference
-                    }
-                    views.append(CaseView(record, parentReference: record.parentID.flatMap { parentReferences[$0] }, registry: BuiltInModules.registry, now: now))
-                }
-                return views
+                return try await CaseListView.of(try await engine.list(query, as: actor, purpose: why.purpose), in: engine, now: now)
             }
-            Output.print(output.format, json: CaseListView(cases: views),
-                         table: Table(columns: CaseView.listColumns, rows: views.map(\.listRow)))
+            Output.print(output.format, json: list,
+                         table: Table(columns: CaseView.listColumns, rows: list.cases.map(\.listRow)))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl modules list`: the plug-ins this rsoctl carries.
 struct ModulesCommand: AsyncParsableCommand {
@@ -64,75 +65,7 @@ struct WorkflowCommand: AsyncParsableCommand {
 
 extension GraphFormat: ExpressibleByArgument {}
 
-/// The `workflow show` JSON shape.
-struct WorkflowView: Encodable {
-    struct State: Encodable { let name: String; let kind: String }
-    struct Transition: Encodable { let name: String; let from: [String]; let to: String; let roles: [String]; let guards: [String] }
-    struct Field: Encodable { let name: String; let type: String; let data: String; let requiredAtOpen: Bool; let unique: String? }
-    struct Timer: Encodable { let state: String; let deadline: String; let action: String }
-
-    let id: String
-    let version: Int
-    let referencePrefix: String
-    let title: String
-    let states: [State]
-    let transitions: [Transition]
-    let fields: [Field]
-    let timers: [Timer]
-    let parentWorkflow: String?
-    let outcomes: [String]
-    let outcomesRecordableIn: [String]
-    /// Days personal values are kept once a case is final (`retention run`); null: until erased by hand.
-    let personalDataKeptDays: Int?
-
-    // Every key is written, null included: scripts read the same shape for every workflow.
-    enum CodingKeys: String, CodingKey {
-        case id, version, referencePrefix, title, states, transitions, fields, timers, parentWorkflow, outcomes,
-             outcomesRecordableIn, personalDataKeptDays
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id); try c.encode(version, forKey: .version)
-        try c.encode(referencePrefix, forKey: .referencePrefix); try c.encode(title, forKey: .title)
-        try c.encode(states, forKey: .states); try c.encode(transitions, forKey: .transitions)
-        try c.encode(fields, forKey: .fields); try c.encode(timers, forKey: .timers)
-        try c.encode(parentWorkflow, forKey: .parentWorkflow); try c.encode(outcomes, forKey: .outcomes)
-        try c.encode(outcomesRecordableIn, forKey: .outcomesRecordableIn)
-        try c.encode(personalDataKeptDays, forKey: .personalDataKeptDays)
-    }
-
-    init(_ definition: WorkflowDefinition) {
-        personalDataKeptDays = definition.personalDataKeptDays
-        parentWorkflow = definition.parentWorkflow
-        outcomes = definition.outcomes?.names ?? []
-        outcomesRecordableIn = definition.outcomes?.states ?? []
-        id = definition.id
-        version = definition.version
-        referencePrefix = definition.referencePrefix
-        title = definition.title
-        states = definition.states.map { State(name: $0.name, kind: $0.kind.rawValue) }
-        transitions = definition.transitions.map {
-            Transition(name: $0.name, from: $0.from, to: $0.to.label, roles: $0.roles.map(\.rawValue), guards: $0.guards.map(\.name))
-        }
-        fields = definition.fields.map {
-            Field(name: $0.name, type: $0.type.name, data: $0.dataClass.rawValue, requiredAtOpen: $0.requiredAtOpen, unique: $0.unique?.rawValue)
-        }
-        timers = definition.timers.map { timer in
-            let deadline: String
-            switch timer.deadline {
-            case .daysInState(let days): deadline = "\(days) days in state"
-            case .onField(let field, let days): deadline = days == 0 ? "on \(field)" : "\(days) days after \(field)"
-            }
-            let action: String
-            switch timer.action {
-            case .markOverdue: action = "overdue"
-            case .fire(let transition): action = "system fires \(transition)"
-            }
-            return Timer(state: timer.state, deadline: deadline, action: action)
-        }
-    }
-
+extension WorkflowView {
     var table: Table {
         var rows: [[String]] = parentWorkflow.map { [["parent", $0, "every case is opened under \(Article.a($0)) case"]] } ?? []
         rows += states.map { ["state", $0.name, $0.kind] }

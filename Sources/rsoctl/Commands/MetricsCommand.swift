@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl metrics …`: figures for managers.
 struct MetricsCommand: AsyncParsableCommand {
@@ -41,7 +42,7 @@ extension MetricsCommand {
                 try await $0.outcomeTotals(workflow, parent: parent.map(CaseLocator.init), from: from?.date, to: to?.date,
                                            by: by, as: actor)
             }
-            let view = OutcomeReportView(workflow: report.workflow, totals: report.totals, by: report.by)
+            let view = OutcomeReportView(report)
             Output.print(output.format, json: view, table: view.table)
         }
     }
@@ -64,8 +65,7 @@ extension MetricsCommand {
             let report = try await global.withEngine {
                 try await $0.flow(workflow, into: into, from: from.date, to: to.date, by: by, as: actor)
             }
-            let view = FlowReportView(workflow: report.workflow, into: report.into, from: report.from, to: report.to,
-                                      count: report.count, by: report.by)
+            let view = FlowReportView(report)
             let rows = [["(all)", String(report.count)]] + (report.by ?? [:]).sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }
             Output.print(output.format, json: view, table: Table(columns: [by ?? "cases", "entered \(into)"], rows: rows))
         }
@@ -92,48 +92,7 @@ extension MetricsCommand {
     }
 }
 
-/// The `metrics flow` JSON shape: `{"workflow", "into", "from", "to", "count", "by"?}`.
-struct FlowReportView: Encodable {
-    let workflow: String
-    let into: String
-    let from: String
-    let to: String
-    let count: Int
-    let by: [String: Int]?
-}
-
-/// The `metrics durations` JSON shape: `{"workflow", "to"?, "durations": [{"state", "count", "medianDays", "p90Days"}]}`.
-struct DurationReportView: Encodable {
-    struct Entry: Encodable {
-        let state: String
-        let count: Int
-        let medianDays: Double?
-        let p90Days: Double?
-    }
-
-    let workflow: String
-    let to: String?
-    let durations: [Entry]
-
-    init(_ report: DurationReport) {
-        workflow = report.workflow
-        to = report.toState
-        durations = report.durations.map { stats in
-            // Days to the hundredth: finer than a caseworker needs, stable across backends.
-            let days = { (seconds: Double) in (seconds / 864).rounded() / 100 }
-            return Entry(state: stats.state, count: stats.count,
-                         medianDays: stats.count == 0 ? nil : days(stats.medianSeconds),
-                         p90Days: stats.count == 0 ? nil : days(stats.p90Seconds))
-        }
-    }
-}
-
-/// The `metrics outcomes` JSON shape: `{"workflow", "totals", "by"?}`.
-struct OutcomeReportView: Encodable {
-    let workflow: String
-    let totals: [String: Int]
-    let by: [String: [String: Int]]?
-
+extension OutcomeReportView {
     var table: Table {
         let names = totals.keys.sorted()
         let groups = (by ?? [:]).keys.sorted()
@@ -143,32 +102,7 @@ struct OutcomeReportView: Encodable {
     }
 }
 
-/// The `metrics stages` JSON shape: `{"workflow", "asOf", "stages": [{"state", "count", "by"?}]}`.
-struct StageReportView: Encodable {
-    struct Stage: Encodable {
-        let state: String
-        let count: Int
-        let by: [String: Int]?
-    }
-
-    let workflow: String
-    let asOf: String?
-    let stages: [Stage]
-
-    init(_ report: StageReport) {
-        workflow = report.workflow
-        asOf = report.asOf
-        stages = report.stages.map { Stage(state: $0.state, count: $0.count, by: $0.by) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        enum Keys: String, CodingKey { case workflow, asOf, stages }
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(workflow, forKey: .workflow)
-        try container.encode(asOf, forKey: .asOf)  // null, never omitted: dashboards read it
-        try container.encode(stages, forKey: .stages)
-    }
-
+extension StageReportView {
     var table: Table {
         let values = Array(Set(stages.flatMap { $0.by?.keys.map { $0 } ?? [] })).sorted()
         return Table(

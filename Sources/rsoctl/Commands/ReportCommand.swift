@@ -1,5 +1,6 @@
 import ArgumentParser
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl report NAME`: a module's own report, e.g. crvs.access.
 struct ReportCommand: AsyncParsableCommand {
@@ -12,16 +13,7 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let actor = try global.actorName()
         let table = try await global.withEngine { try await $0.report(name, as: actor) }
-        let rows = table.rows.map { row in
-            Dictionary(uniqueKeysWithValues: zip(table.columns, row))
-        }
-        Output.print(output.format, json: ReportView(report: name, rows: rows),
+        Output.print(output.format, json: ReportView(name, table),
                      table: Table(columns: table.columns, rows: table.rows.map { $0.map(\.plainText) }))
     }
-}
-
-/// The `report` JSON shape: `{"report", "rows": [{column: value}]}`.
-struct ReportView: Encodable {
-    let report: String
-    let rows: [[String: JSONValue]]
 }

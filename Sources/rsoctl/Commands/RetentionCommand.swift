@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl retention …`: how long personal data is kept.
 struct RetentionCommand: AsyncParsableCommand {

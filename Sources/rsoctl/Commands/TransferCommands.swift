@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl import WF FILE.csv`: bulk-open cases, every row or none.
 struct ImportCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl users …`: who may act, in which roles; admins change users, and every change is recorded.
 struct UsersCommand: AsyncParsableCommand {
@@ -229,37 +230,7 @@ struct TokenView: Encodable {
     }
 }
 
-/// A user as `users list`, `add`, `disable`, `enable` and `roles` print it (docs/cli.md).
-struct UserView: Encodable {
-    let name: String
-    let roles: [String]
-    let enabled: Bool
-    let disabledAt: String?
-    let createdAt: String
-    let createdBy: String?
-
-    init(_ user: User) {
-        name = user.name
-        roles = user.roles.map(\.rawValue)
-        enabled = user.isEnabled
-        disabledAt = user.disabledAt?.iso8601
-        createdAt = user.createdAt.iso8601
-        createdBy = user.createdBy
-    }
-
-    /// Every key always present (null when empty), so that the shape stays the same.
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(roles, forKey: .roles)
-        try c.encode(enabled, forKey: .enabled)
-        try c.encode(disabledAt, forKey: .disabledAt)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(createdBy, forKey: .createdBy)
-    }
-
-    enum CodingKeys: String, CodingKey { case name, roles, enabled, disabledAt, createdAt, createdBy }
-
+extension UserView {
     static func table(_ rows: [UserView]) -> Table {
         Table(columns: ["name", "roles", "enabled", "created", "by"],
               rows: rows.map { [$0.name, $0.roles.joined(separator: ","), $0.disabledAt.map { "no, disabled since \($0)" } ?? "yes",
@@ -267,42 +238,7 @@ struct UserView: Encodable {
     }
 }
 
-/// `users show --format json`: `{"user": <user>, "changes": [<change>...]}`, oldest change first.
-struct UserDetailView: Encodable {
-    let user: UserView
-    let changes: [UserChangeView]
-}
-
-/// One recorded change to a user: `{"at", "by", "change", "rolesAdded", "rolesRemoved", "reason"}`.
-struct UserChangeView: Encodable {
-    let at: String
-    let by: String?
-    let change: String
-    let rolesAdded: [String]
-    let rolesRemoved: [String]
-    let reason: String?
-
-    init(_ change: UserChange) {
-        at = change.at.iso8601
-        by = change.actor
-        self.change = change.kind.rawValue
-        rolesAdded = change.added.map(\.rawValue)
-        rolesRemoved = change.removed.map(\.rawValue)
-        reason = change.reason
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(at, forKey: .at)
-        try c.encode(by, forKey: .by)
-        try c.encode(change, forKey: .change)
-        try c.encode(rolesAdded, forKey: .rolesAdded)
-        try c.encode(rolesRemoved, forKey: .rolesRemoved)
-        try c.encode(reason, forKey: .reason)
-    }
-
-    enum CodingKeys: String, CodingKey { case at, by, change, rolesAdded, rolesRemoved, reason }
-
+extension UserChangeView {
     static func table(_ rows: [UserChangeView]) -> Table {
         Table(columns: ["at", "by", "change", "roles", "reason"], rows: rows.map { row in
             let roles = row.rolesAdded.map { "+" + $0 } + row.rolesRemoved.map { "-" + $0 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowViews
 
 /// `rsoctl demo`: demo users, the AVRR pilot's cases of 2012–2013 spread over the stages, this week's AVRR cases
 /// (dated relative to `--today`), the Joint Periods of Action 1–3 with their operations, the RSO's secondments

@@ -87,9 +87,3 @@ struct Day: ExpressibleByArgument, Sendable {
         self.date = date
     }
 }
-
-/// A workflow id as typed: workflow ids are lower case (`avrr`, `jpa.operation`), so `AVRR` and `Avrr` name the same
-/// workflow. The one place the command line's workflow ids are read.
-enum WorkflowID {
-    static func parse(_ text: String) -> String { text.lowercased() }
-}

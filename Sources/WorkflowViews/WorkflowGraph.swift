@@ -1,7 +1,7 @@
 import WorkflowEngine
 
 /// The diagram languages `rsoctl workflow graph` speaks.
-enum GraphFormat: String, CaseIterable, Sendable {
+public enum GraphFormat: String, CaseIterable, Sendable {
     case mermaid
     case dot
 }
@@ -15,9 +15,9 @@ enum GraphFormat: String, CaseIterable, Sendable {
 /// ```swift
 /// print(WorkflowGraph.render(AVRR.workflow, as: .mermaid))
 /// ```
-enum WorkflowGraph {
+public enum WorkflowGraph {
     /// The diagram as text, without a trailing newline.
-    static func render(_ definition: WorkflowDefinition, as format: GraphFormat) -> String {
+    public static func render(_ definition: WorkflowDefinition, as format: GraphFormat) -> String {
         switch format {
         case .mermaid: return mermaid(definition)
         case .dot: return dot(definition)
