@@ -10,6 +10,7 @@ import WorkflowViews
 /// `--expect-version N`; every case answer carries `ETag: "VERSION"`.
 struct CaseRoutes: Sendable {
     let engine: Engine
+    let metrics: ServerMetrics
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("cases") { request, context in try await open(request, context) }
@@ -35,9 +36,11 @@ struct CaseRoutes: Sendable {
             throw WorkflowError(.usage, "the body needs \"workflow\": the workflow's id as text, e.g. \"avrr\"")
         }
         let parent = try JSONBody.text(body, "parent")
-        let record = try await engine.open(
-            workflow, fields: try JSONBody.fields(body), parent: parent.map(CaseLocator.init), as: try actor(context),
-            idempotencyKey: idempotencyKey(request))
+        let record = try await counted("open", workflow: { WorkflowID.parse(workflow) }) {
+            try await engine.open(
+                WorkflowID.parse(workflow), fields: try JSONBody.fields(body), parent: parent.map(CaseLocator.init), as: try actor(context),
+                idempotencyKey: idempotencyKey(request))
+        }
         var response = try await caseResponse(record, status: .created)
         response.headers[.location] = "/v1/cases/\(record.reference)"
         return response
@@ -46,9 +49,13 @@ struct CaseRoutes: Sendable {
     private func advance(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let body = try await JSONBody.object(request, context, accepting: ["fields", "reason"], emptyAllowed: true)
         let transition = try context.parameters.require("transition")
-        let record = try await engine.advance(
-            try reference(context), transition, fields: try JSONBody.fields(body), reason: try JSONBody.text(body, "reason"),
-            as: try actor(context), expectedVersion: try expectedVersion(request), idempotencyKey: idempotencyKey(request))
+        let locator = try reference(context)
+        let record = try await counted(transition, workflow: { await workflow(of: locator) }) {
+            try await engine.advance(
+                locator, transition, fields: try JSONBody.fields(body), reason: try JSONBody.text(body, "reason"),
+                as: try actor(context), expectedVersion: try expectedVersion(request), idempotencyKey: idempotencyKey(request))
+        }
+        metrics.transition(workflow: record.workflow, transition: transition)
         return try await caseResponse(record, status: .ok)
     }
 
@@ -58,9 +65,12 @@ struct CaseRoutes: Sendable {
         guard !fields.isEmpty else {
             throw WorkflowError(.usage, "an update needs \"fields\": an object of at least one field and its new value (null clears)")
         }
-        let record = try await engine.update(
-            try reference(context), fields: fields, reason: try JSONBody.text(body, "reason"), as: try actor(context),
-            expectedVersion: try expectedVersion(request), idempotencyKey: idempotencyKey(request))
+        let locator = try reference(context)
+        let record = try await counted("update", workflow: { await workflow(of: locator) }) {
+            try await engine.update(
+                locator, fields: fields, reason: try JSONBody.text(body, "reason"), as: try actor(context),
+                expectedVersion: try expectedVersion(request), idempotencyKey: idempotencyKey(request))
+        }
         return try await caseResponse(record, status: .ok)
     }
 
@@ -70,9 +80,12 @@ struct CaseRoutes: Sendable {
         guard case .int(let count)? = body["count"] else {
             throw WorkflowError(.usage, "the body needs \"count\": a whole number from -\(limit) to \(limit), e.g. 4, or -1 to correct an error")
         }
-        let record = try await engine.record(
-            try reference(context), outcome: try context.parameters.require("outcome"), count: count,
-            reason: try JSONBody.text(body, "reason"), as: try actor(context), idempotencyKey: idempotencyKey(request))
+        let locator = try reference(context)
+        let record = try await counted("record", workflow: { await workflow(of: locator) }) {
+            try await engine.record(
+                locator, outcome: try context.parameters.require("outcome"), count: count,
+                reason: try JSONBody.text(body, "reason"), as: try actor(context), idempotencyKey: idempotencyKey(request))
+        }
         return try await caseResponse(record, status: .ok)
     }
 
@@ -105,6 +118,23 @@ struct CaseRoutes: Sendable {
 
     /// The most cases one list answers with.
     static let largestPage = 1_000
+
+    /// Runs a write; a refusal by the engine is counted (`rso_refusals_total`) before it goes on to become a problem.
+    private func counted(
+        _ action: String, workflow: () async -> String, _ write: () async throws -> CaseRecord
+    ) async throws -> CaseRecord {
+        do {
+            return try await write()
+        } catch let error as WorkflowError {
+            metrics.refusal(workflow: await workflow(), transition: action, exitCode: error.exitCode)
+            throw error
+        }
+    }
+
+    /// The workflow of a refused write's case, for its metric label: read only after a refusal; empty if none.
+    private func workflow(of locator: CaseLocator) async -> String {
+        (try? await engine.find(locator).workflow) ?? ""
+    }
 
     private func caseResponse(_ record: CaseRecord, status: HTTPResponse.Status) async throws -> Response {
         var response = JSONBody.response(status, try await CaseView.of(record, in: engine))

@@ -6,11 +6,12 @@ import Logging
 /// One log line per request, after its response: request id, method, route (the pattern, e.g. `/v1/cases/{ref}`, not
 /// the path), status and duration in milliseconds. Never a header's or a body's content. The request id comes from
 /// `X-Request-Id` when the client sent a short one of letters, digits and `-`, else is made here; the response
-/// carries it back.
+/// carries it back. The same figures go to the Prometheus metrics.
 struct RequestLog<Context: Hummingbird.RequestContext>: RouterMiddleware {
     static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
     let logger: Logger
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -18,14 +19,18 @@ struct RequestLog<Context: Hummingbird.RequestContext>: RouterMiddleware {
         let id = given.flatMap { $0.utf8.count <= 64 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } ? $0 : nil }
             ?? UUID().uuidString.lowercased()
         var status = 500
+        metrics.requestStarted()
         defer {
             let elapsed = ContinuousClock.now - started
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let route = context.endpointPath ?? "unmatched"
             logger.info("request", metadata: [
                 "requestId": .string(id), "method": .string(request.method.rawValue),
-                "route": .string(context.endpointPath ?? "unmatched"), "status": .stringConvertible(status),
+                "route": .string(route), "status": .stringConvertible(status),
                 "durationMs": .stringConvertible((milliseconds * 10).rounded() / 10),
             ])
+            metrics.requestEnded()
+            metrics.request(method: request.method.rawValue, route: route, status: status, duration: elapsed)
         }
         do {
             var response = try await next(request, context)

@@ -14,27 +14,40 @@ public struct WorkflowServer: Sendable {
     public let engine: Engine
     public let address: ListenAddress
     public let logger: Logger
+    public let metrics: ServerMetrics
+    /// Every request is answered within this (`RequestDeadline`).
+    public let requestTimeout: Duration
+    /// Run the timer loop in this process every so often (`--timers`); nil: timers are run elsewhere.
+    public let timerInterval: Duration?
 
-    public init(engine: Engine, address: ListenAddress, logger: Logger) {
+    public init(
+        engine: Engine, address: ListenAddress, logger: Logger, metrics: ServerMetrics = ServerMetrics(),
+        requestTimeout: Duration = .seconds(30), timerInterval: Duration? = nil
+    ) {
         self.engine = engine
         self.address = address
         self.logger = logger
+        self.metrics = metrics
+        self.requestTimeout = requestTimeout
+        self.timerInterval = timerInterval
     }
 
     /// The routes, for a server or a test that drives them without a socket.
     public func router() -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: RequestLog(logger: logger))
+        router.add(middleware: RequestLog(logger: logger, metrics: metrics))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: RequestDeadline(limit: requestTimeout))
         Health(engine: engine).register(on: router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
+        metrics.register(on: router, engine: engine)
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         let v1 = router.group("v1").add(middleware: TokenAuthentication(engine: engine))
-        CaseRoutes(engine: engine).register(on: v1)
+        CaseRoutes(engine: engine, metrics: metrics).register(on: v1)
         ReadRoutes(engine: engine).register(on: v1)
         return router
     }
@@ -53,7 +66,11 @@ public struct WorkflowServer: Sendable {
             logger: logger)
         // Signals are heard by a handler of our own (see `ShutdownSignals`), not by the service group's dispatch
         // sources, which on Linux miss a signal the kernel hands to a thread that does not block it.
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        var services: [any Service] = [app]
+        if let timerInterval {
+            services.append(TimerLoop(engine: engine, interval: timerInterval, logger: logger, metrics: metrics))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger))
         let signals = ShutdownSignals.install { name in
             logger.info("stopping", metadata: ["signal": .string(name)])
             Task { await group.triggerGracefulShutdown() }

@@ -13,8 +13,9 @@ struct ServeTests {
         let process: ChildProcess
         let base: String
 
-        static func start(_ databaseURL: String, environment: [String: String] = [:]) async throws -> Server {
-            let process = try ChildProcess.rsoctl(["serve", "--listen", "127.0.0.1:0"], databaseURL: databaseURL, environment: environment)
+        /// `arguments`: more of `rsoctl serve`'s options, e.g. `["--timers"]`.
+        static func start(_ databaseURL: String, arguments: [String] = [], environment: [String: String] = [:]) async throws -> Server {
+            let process = try ChildProcess.rsoctl(["serve", "--listen", "127.0.0.1:0"] + arguments, databaseURL: databaseURL, environment: environment)
             var address: String?
             _ = await ChildProcess.eventually(within: 60) {
                 address = Self.logLines(process.stderrSoFar).first { $0["message"] as? String == "listening" }?["address"] as? String
@@ -83,9 +84,9 @@ struct ServeTests {
             #expect(ready.body["checks"] as? [String: String] == ["database": "ok", "migrations": "ok", "masterKey": "ok"])
             #expect(ready.headers["x-request-id"] != "not a valid id" && ready.headers["x-request-id"]?.count == 36)
             if backend == .postgres {
-                // A steady pool (docs/postgresnio-memory.md): all four connections open, none closed for idling.
+                // A steady pool (docs/postgresnio-memory.md): all eight connections (--pool's default) open, none closed for idling.
                 let open = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                #expect(try await ChildProcess.eventually(within: 30) { try await ChildProcess.psqlValue(db.url, open) == "4" },
+                #expect(try await ChildProcess.eventually(within: 30) { try await ChildProcess.psqlValue(db.url, open) == "8" },
                         "the server's pool did not open all its connections")
             }
 

@@ -90,7 +90,8 @@ extension Engine {
 
     func insert(_ new: NewCase) async throws -> CaseRecord {
         do {
-            let written = unsealed(try await store.insert(try sealed(new)), as: new.record)
+            let sealedNew = try sealed(new)
+            let written = unsealed(try await seenThrough { [store] in try await store.insert(sealedNew) }, as: new.record)
             recent.remember(written, latestActors: [:])
             return written
         } catch StoreSignal.uniqueValueTaken {
@@ -106,7 +107,8 @@ extension Engine {
         // The write lands only if its user is still as this decision saw them (the system user is in no table).
         if read.actor.name != User.systemName { change.actorRoles = read.actor.roles }
         do {
-            written = unsealed(try await store.apply(try sealed(change)), as: change.record)
+            let sealedChange = try sealed(change)
+            written = unsealed(try await seenThrough { [store] in try await store.apply(sealedChange) }, as: change.record)
         } catch StoreSignal.uniqueValueTaken {
             // A value this case claimed before (a name it once had, never to be reused) is still its own to take back.
             var own: [UniqueClaim] = []
@@ -124,6 +126,15 @@ extension Engine {
         if let transition = change.event.transition { latestActors[transition] = change.event.actor }
         recent.remember(written, latestActors: latestActors)
         return written
+    }
+
+    /// Runs a write to its answer even when the caller is cancelled (a request past its deadline, a server stopping).
+    ///
+    /// Why: a driver abandons the wait for a statement's answer on cancellation, but the statement, once sent, runs on
+    /// in the database and may commit; the caller would then report a failure for a write that landed. Seen through,
+    /// the write's own answer (bounded by the database's lock and statement timeouts) is what the caller reports.
+    func seenThrough<T: Sendable>(_ write: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task { try await write() }.value
     }
 
     /// The refusal for a change whose case moved on before it could be written.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import StoreSelection
 import WorkflowEngine
 import WorkflowServer
 
@@ -16,14 +17,29 @@ struct ServeCommand: AsyncParsableCommand {
             process at once. No command deadline applies (RSO_COMMAND_TIMEOUT is ignored).
             """)
     @Option(help: "Where to listen: HOST:PORT (IPv6 in brackets); port 0 takes a free port.") var listen = "127.0.0.1:8080"
+    @Option(help: "PostgreSQL connections to hold, 1 to 100 (all opened at start); SQLite ignores it.") var pool = 8
+    @Option(name: .customLong("request-timeout"), help: "Answer every request within this many seconds, 1 to 3600 (503 past it).")
+    var requestTimeout = 30
+    @Flag(help: "Also run the timers here (as rsoctl timers run), every --timer-interval; safe with several servers.") var timers = false
+    @Option(name: .customLong("timer-interval"), help: "Seconds between timer runs with --timers, 1 to 86400.") var timerInterval = 60
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if !(1...100).contains(pool) { throw ValidationError("--pool must be from 1 to 100 connections") }
+        if !(1...3600).contains(requestTimeout) { throw ValidationError("--request-timeout must be from 1 to 3600 seconds") }
+        if !(1...86_400).contains(timerInterval) { throw ValidationError("--timer-interval must be from 1 to 86400 seconds") }
+    }
 
     func run() async throws {
         let address = try ListenAddress(listen)
         Output.notesAsJSONLines = true
         let logger = Logger(label: "rsoctl.serve") { JSONLinesLogHandler(label: $0) }
-        try await global.withEngine(steadyConnections: true) { engine in
-            try await WorkflowServer(engine: engine, address: address, logger: logger).run()
+        let isPostgres = if case .postgres = try StoreLocation(url: global.url) { true } else { false }
+        let metrics = ServerMetrics(poolConnections: isPostgres ? pool : nil)
+        let (requestTimeout, interval) = (Duration.seconds(requestTimeout), timers ? Duration.seconds(timerInterval) : nil)
+        try await global.withEngine(maximumConnections: pool, steadyConnections: true) { engine in
+            try await WorkflowServer(engine: engine, address: address, logger: logger, metrics: metrics,
+                                     requestTimeout: requestTimeout, timerInterval: interval).run()
         }
     }
 }

@@ -37,8 +37,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the store and an engine over it for the length of `body`.
-    /// `steadyConnections`: for a server (`PostgresStore.withStore`).
-    func withEngine<T: Sendable>(steadyConnections: Bool = false, _ body: @Sendable (Engine) async throws -> T) async throws -> T {
+    /// `maximumConnections` and `steadyConnections`: for a server (`PostgresStore.withStore`).
+    func withEngine<T: Sendable>(maximumConnections: Int = 4, steadyConnections: Bool = false, _ body: @Sendable (Engine) async throws -> T) async throws -> T {
         let location = try StoreLocation(url: url)
         if url == nil, case .sqlite(let path) = location {
             Output.note("rsoctl: using the embedded database \(path) (set --database-url or RSO_DATABASE_URL for PostgreSQL)")
@@ -46,7 +46,7 @@ struct GlobalOptions: ParsableArguments {
         let sealing = location.sealing(environment: environment) { made in
             Output.note("rsoctl: made the master key \(made) for this database's personal data: back it up, but never beside the database's own backups; without it no personal value can be read back")
         }
-        return try await location.withStore(steadyConnections: steadyConnections) { store in
+        return try await location.withStore(maximumConnections: maximumConnections, steadyConnections: steadyConnections) { store in
             try await body(Engine(registry: BuiltInModules.registry, store: store, sealing: sealing, replays: { replay in
                 Output.note("rsoctl: replayed: idempotency key \(replay.key) was already used by this request at \(replay.firstMadeAt.iso8601); showing its result (\(replay.reference) at version \(replay.version))")
             }))

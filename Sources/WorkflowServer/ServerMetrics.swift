@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Prometheus
+import WorkflowEngine
+
+/// What `/metrics` exposes, in Prometheus's text format, every name prefixed `rso_`: requests by route and status
+/// with their latencies, transitions and refusals by workflow, timers fired, requests in flight, and cases per state
+/// of every workflow (read from the stage summary at each scrape). Labels carry routes, workflows, transitions,
+/// states and exit codes: never a reference or a field's value.
+public final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let inFlight: Gauge
+    private let poolSize: Gauge
+
+    /// Request latency buckets, in seconds: a read takes about a millisecond, a write a few.
+    static let latencyBuckets: [Duration] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].map {
+        .nanoseconds(Int64($0 * 1e9))
+    }
+
+    public init(poolConnections: Int? = nil) {
+        inFlight = registry.makeGauge(descriptor: .init(
+            namespace: "rso", metricName: "http_requests_in_flight", unitName: "", helpText: "Requests being answered now."))
+        poolSize = registry.makeGauge(descriptor: .init(
+            namespace: "rso", metricName: "db_pool_connections", unitName: "",
+            helpText: "Database connections the server holds (PostgreSQL: the --pool size, all opened at start; SQLite: 0)."))
+        poolSize.set(Int64(poolConnections ?? 0))
+    }
+
+    /// One answered request; `route` is the pattern (`/v1/cases/{reference}`), not the path.
+    func request(method: String, route: String, status: Int, duration: Duration) {
+        let labels = [("method", method), ("route", route), ("status", String(status))]
+        registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "http_requests", unitName: "total",
+                                               helpText: "Requests answered, by method, route and status."), labels: labels).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "rso", metricName: "http_request_duration", unitName: "seconds",
+                              helpText: "Time to answer a request, by method and route."),
+            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    func requestStarted() { inFlight.increment() }
+    func requestEnded() { inFlight.decrement() }
+
+    /// A transition made through the API.
+    func transition(workflow: String, transition: String) {
+        registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "transitions", unitName: "total",
+                                               helpText: "Transitions made through the API, by workflow and transition."),
+                             labels: [("workflow", workflow), ("transition", transition)]).increment()
+    }
+
+    /// A write the engine refused, with rsoctl's exit code for it (`workflow` is empty when the case was not found).
+    func refusal(workflow: String, transition: String, exitCode: Int32) {
+        registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "refusals", unitName: "total",
+                                               helpText: "Writes refused, by workflow, transition (or open, update, record) and exit code."),
+                             labels: [("workflow", workflow), ("transition", transition), ("code", String(exitCode))]).increment()
+    }
+
+    /// Timer transitions this server's timer loop made (`rsoctl serve --timers`).
+    func timerFired(workflow: String, transition: String) {
+        registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "timers_fired", unitName: "total",
+                                               helpText: "Timer transitions fired by this server, by workflow and transition."),
+                             labels: [("workflow", workflow), ("transition", transition)]).increment()
+    }
+
+    /// The exposition text, with the case gauges read now from the stage summary (one grouped query per workflow).
+    func render(engine: Engine) async throws -> String {
+        for workflow in engine.registry.workflows {
+            let counts = try await engine.store.stageCounts(workflow: workflow.id, by: nil)
+            for state in workflow.states {
+                let count = counts.filter { $0.state == state.name }.reduce(0) { $0 + $1.count }
+                registry.makeGauge(descriptor: .init(namespace: "rso", metricName: "cases", unitName: "",
+                                                     helpText: "Cases standing in each state of each workflow now."),
+                                   labels: [("workflow", workflow.id), ("state", state.name)]).set(Int64(count))
+            }
+        }
+        return registry.emitToString()
+    }
+
+    func register(on router: Router<APIRequestContext>, engine: Engine) {
+        router.get("/metrics") { _, _ in
+            let text = try await self.render(engine: engine)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+}
