@@ -120,4 +120,28 @@ struct HTTPAPIRoutesTests {
             #expect(await server.stop().exitCode == 0)
         }
     }
+
+    @Test("an Idempotency-Key is one user's: a retry replays, another user's same key is 422, an empty key is 400; the log never holds a key",
+          arguments: Backend.allCases)
+    func idempotencyKeysOverHTTP(_ backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            let token = try await HTTPAPITests.tokens(db, ["amina", "budi", "maria"])
+            let server = try await Server.start(db.url)
+            let key = ["Idempotency-Key": "key-of-amina-5f3a"]
+            let first = try await server.send("POST", "/v1/cases", token: token["amina"], json: HTTPAPITests.opening, headers: key)
+            let retry = try await server.send("POST", "/v1/cases", token: token["amina"], json: HTTPAPITests.opening, headers: key)
+            #expect(first.status == 201 && retry.status == 201 && retry.body["reference"] as? String == first.body["reference"] as? String, "\(retry)")
+            for other in ["budi", "maria"] {
+                let answer = try await server.send("POST", "/v1/cases", token: token[other], json: HTTPAPITests.opening, headers: key)
+                #expect(answer.status == 422 && (answer.body["detail"] as? String)?.contains("another user's") == true, "\(other): \(answer)")
+            }
+            let empty = try await server.send("POST", "/v1/cases", token: token["amina"], json: HTTPAPITests.opening, headers: ["Idempotency-Key": ""])
+            #expect(empty.status == 400 && (empty.body["detail"] as? String)?.contains("the idempotency key is empty") == true, "\(empty)")
+            let stopped = await server.stop()
+            #expect(stopped.exitCode == 0)
+            #expect(!stopped.stderr.contains("key-of-amina"), "the log holds the key")
+            #expect(ServeTests.Server.logLines(stopped.stderr).contains { $0["message"] as? String == "replayed" }, "the replay is logged")
+        }
+    }
 }

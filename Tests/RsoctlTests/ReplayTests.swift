@@ -27,4 +27,27 @@ struct ReplayTests {
             #expect(try await db.show(ref)["version"] as? Int == 3)
         }
     }
+
+    @Test("a key is one user's: another user sending the same key and values is refused, never shown the first result; an empty key is refused",
+          arguments: Backend.allCases)
+    func aKeyIsOneUsers(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            try await db.addStandardUsers()
+            let open = ["case", "open", "avrr", "--field", "full_name=Ana Lopes", "--field", "host_country=THA", "--field", "category=refugee",
+                        "--idempotency-key", "open-1", "--format", "json"]
+            try await db.succeed(open + ["--actor", "amina"])
+            // maria may not open cases at all, budi may: neither gets amina's case back by guessing her key.
+            for actor in ["maria", "budi"] {
+                let other = try await RsoctlProcess.run(open + ["--actor", actor], databaseURL: db.url)
+                #expect(other.exitCode == 65 && other.stderr.contains("idempotency key open-1 was already used for a different request (other values, or another user's)"),
+                        "\(actor): \(other)")
+                #expect(!other.stdout.contains("AVRR-"), "\(actor) was shown the first result")
+            }
+            let empty = try await RsoctlProcess.run(["case", "open", "avrr", "--field", "full_name=X", "--field", "host_country=THA", "--field", "category=refugee",
+                                                     "--idempotency-key", "", "--actor", "amina"], databaseURL: db.url)
+            #expect(empty.exitCode == 64 && empty.stderr.contains("the idempotency key is empty"), "\(empty)")
+            let list = try await db.json(["case", "list", "--actor", "root", "--format", "json"])
+            #expect((list["cases"] as? [Any])?.count == 1, "only amina's case was written")
+        }
+    }
 }

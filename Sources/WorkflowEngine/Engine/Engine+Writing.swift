@@ -18,7 +18,7 @@ extension Engine {
         /// Only a keyed request is ever compared with an earlier one.
         var hash: String {
             idempotencyKey == nil ? "" : RequestFingerprint.of(
-                parts + [locator.description, at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""], fields: fields)
+                actor: actorName, parts + [locator.description, at?.iso8601 ?? "", expectedVersion.map(String.init) ?? ""], fields: fields)
         }
     }
 
@@ -41,6 +41,7 @@ extension Engine {
     /// Without an expected version the caller asked for no version check, so a write that finds the case moved on
     /// meanwhile is decided again on the case as the other writer left it (a bounded number of times).
     func change(_ request: ChangeRequest, decide: (Read, Decider) throws -> CaseChange) async throws -> CaseRecord {
+        try IdempotencyKey.check(request.idempotencyKey)
         let hash = request.hash
         if let read = try remembered(request) {
             do {
@@ -179,7 +180,7 @@ extension Engine {
     func replay(_ context: RequestContext, key: String?, hash: String) async throws -> CaseRecord? {
         guard let key, let first = context.earlier else { return nil }
         guard first.requestHash == hash else {
-            throw WorkflowError(.invalidData, "idempotency key \(key) was already used for a different request; use a new key for a new request")
+            throw WorkflowError(.invalidData, "idempotency key \(InputText.quoted(key)) was already used for a different request (other values, or another user's); use a new key for a new request")
         }
         let now: CaseRecord
         if let record = context.record, record.id == first.caseID { now = record } else { now = try await find(.id(first.caseID)) }

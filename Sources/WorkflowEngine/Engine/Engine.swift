@@ -45,9 +45,10 @@ public struct Engine: Sendable {
         at: Date? = nil, idempotencyKey: String? = nil
     ) async throws -> CaseRecord {
         let definition = try registry.workflow(workflowID)
+        try IdempotencyKey.check(idempotencyKey)
         // Only a keyed request is ever compared with an earlier one.
         let hash = idempotencyKey == nil ? "" : RequestFingerprint.of(
-            ["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
+            actor: actorName, ["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
         let context = try await context(ContextQuery(actor: actorName, idempotencyKey: idempotencyKey, locator: parent))
         let actor = try actingUser(actorName, found: context.user)
         if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return try shown(replay, to: actor) }

@@ -50,6 +50,7 @@ extension Engine {
         progress: @escaping @Sendable (ImportProgress) -> Void = { _ in }
     ) async throws -> ImportSummary {
         let definition = try registry.workflow(workflowID)
+        try IdempotencyKey.check(idempotencyKey)
         let actor = try await resolve(actorName)
         let decider = Decider(definition)
         guard decider.openingRoles.contains(where: actor.holds) else {
@@ -59,8 +60,8 @@ extension Engine {
         let sha256 = try FileDigest.sha256(path)
         let earlier = try await store.earlierImports(workflow: workflowID, sha256: sha256, idempotencyKey: idempotencyKey)
         if let idempotencyKey, let keyed = earlier.first(where: { $0.idempotencyKey == idempotencyKey }) {
-            guard keyed.workflow == workflowID, keyed.sha256 == sha256 else {
-                throw WorkflowError(.invalidData, "--idempotency-key \(idempotencyKey) was used for another import (\(Self.describe(keyed))); nothing was imported: give a new key for a new import")
+            guard keyed.workflow == workflowID, keyed.sha256 == sha256, keyed.actor == actorName else {
+                throw WorkflowError(.invalidData, "--idempotency-key \(InputText.quoted(idempotencyKey)) was used for another import (\(keyed.actor == actorName ? Self.describe(keyed) : "another user's")); nothing was imported: give a new key for a new import")
             }
             var summary = ImportSummary(workflow: workflowID, imported: keyed.rows, references: keyed.references)
             summary.replayOf = keyed

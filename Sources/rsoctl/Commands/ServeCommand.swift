@@ -38,6 +38,11 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = ServerMetrics(poolConnections: isPostgres ? pool : nil)
         let (requestTimeout, interval) = (Duration.seconds(requestTimeout), timers ? Duration.seconds(timerInterval) : nil)
         try await global.withEngine(maximumConnections: pool, steadyConnections: true) { engine in
+            var engine = engine
+            // A replay is logged by the case it showed, never by its key: a client's key is its own text.
+            engine.replays = { replay in
+                logger.info("replayed", metadata: ["reference": .string(replay.reference), "version": .stringConvertible(replay.version)])
+            }
             try await WorkflowServer(engine: engine, address: address, logger: logger, metrics: metrics,
                                      requestTimeout: requestTimeout, timerInterval: interval).run()
         }
