@@ -77,7 +77,13 @@ struct CaseRoutes: Sendable {
     private func record(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let body = try await JSONBody.object(request, context, accepting: ["count", "reason"])
         let limit = Decider.largestOutcomeCount
-        guard case .int(let count)? = body["count"] else {
+        // JSON does not tell 4 from 4.0: a whole number written with a point is still a whole number.
+        let count: Int? = switch body["count"] {
+        case .int(let count)?: count
+        case .decimal(let number)?: Int(exactly: NSDecimalNumber(decimal: number).doubleValue)
+        default: nil
+        }
+        guard let count else {
             throw WorkflowError(.usage, "the body needs \"count\": a whole number from -\(limit) to \(limit), e.g. 4, or -1 to correct an error")
         }
         let locator = try reference(context)
@@ -150,12 +156,13 @@ struct CaseRoutes: Sendable {
 
     private func idempotencyKey(_ request: Request) -> String? { request.headers[HTTPField.Name("Idempotency-Key")!] }
 
-    /// `If-Match: "3"` (or `3`): the version the client last saw; a `*` or no header checks nothing.
+    /// `If-Match: "3"` (or `3`): the version the client last saw; a `*` or no header checks nothing. The document's
+    /// pattern for the header is this one.
     private func expectedVersion(_ request: Request) throws -> Int? {
-        guard let header = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
-        let unquoted = header.hasPrefix("\"") && header.hasSuffix("\"") && header.count >= 2 ? String(header.dropFirst().dropLast()) : header
-        guard let version = Int(unquoted), version > 0 else {
-            throw WorkflowError(.usage, "If-Match \(InputText.quoted(header)) is not a case version: give the ETag of the case as read, e.g. \"3\"")
+        guard let header = request.headers[.ifMatch], header != "*" else { return nil }
+        guard let match = header.wholeMatch(of: /"?([1-9][0-9]{0,8})"?/), header.hasPrefix("\"") == header.hasSuffix("\""),
+              let version = Int(match.1) else {
+            throw WorkflowError(.usage, "If-Match '\(InputText.quoted(header))' is not a case version: give the ETag of the case as read, e.g. \"3\"")
         }
         return version
     }
@@ -167,10 +174,19 @@ enum JSONBody {
     static func object(_ request: Request, _ context: APIRequestContext, accepting keys: [String], emptyAllowed: Bool = false) async throws -> FieldValues {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 && emptyAllowed { return [:] }
+        let expected = "send Content-Type application/json with an object of \(keys.joined(separator: ", "))"
         // Invalid UTF-8 is refused, not repaired.
-        guard let text = String(bytes: buffer.readableBytesView, encoding: .utf8), case .object(let members)? = try? JSONValue(strict: text) else {
-            throw WorkflowError(.usage, "the body is not a JSON object: send Content-Type application/json with an object of \(keys.joined(separator: ", "))")
+        guard let text = String(bytes: buffer.readableBytesView, encoding: .utf8) else {
+            throw WorkflowError(.usage, "the body is not UTF-8 text: \(expected)")
         }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue(strict: text)
+        } catch {
+            // The parser names what it found and where, never the text around it.
+            throw WorkflowError(error.isBeyondLimits ? .invalidData : .usage, "the body is not accepted JSON: \(error.reason); \(expected)")
+        }
+        guard case .object(let members) = parsed else { throw WorkflowError(.usage, "the body is not a JSON object: \(expected)") }
         if let unknown = members.keys.sorted().first(where: { !keys.contains($0) }) {
             throw WorkflowError(.usage, "the body's key \(InputText.quoted(unknown)) is not accepted here; keys: \(keys.joined(separator: ", "))")
         }

@@ -6,6 +6,29 @@ import Yams
 /// "JSON shapes").
 enum OpenAPIDocument {
     /// The same document as JSON (keys sorted), read from `yaml` once: one text to keep true, two spellings served.
+    /// Each documented path (`/v1/cases/{reference}`, split at `/`) and the methods it takes, upper case: a request for
+    /// a documented path with another method is 405 naming them (`Allow`), not 404.
+    static let routes: [(segments: [Substring], methods: [String])] = {
+        guard let tree = try? Yams.load(yaml: yaml) as? [String: Any], let paths = tree["paths"] as? [String: Any] else { return [] }
+        let verbs: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+        return paths.keys.sorted().map { path in
+            let methods = ((paths[path] as? [String: Any])?.keys).map { $0.filter(verbs.contains).map { $0.uppercased() }.sorted() } ?? []
+            return (path.split(separator: "/"), methods)
+        }
+    }()
+
+    /// The methods the document gives for `path`; empty when it names no such path.
+    static func methods(allowedOn path: String) -> [String] {
+        let asked = path.split(separator: "/")
+        for route in routes where route.segments.count == asked.count {
+            let matches = zip(route.segments, asked).allSatisfy { template, given in
+                (template.hasPrefix("{") && template.hasSuffix("}")) || template == given
+            }
+            if matches { return route.methods }
+        }
+        return []
+    }
+
     static let json: String = {
         do {
             guard let tree = try Yams.load(yaml: yaml) else { return "{}" }
@@ -84,7 +107,19 @@ enum OpenAPIDocument {
                   description: The OpenAPI document.
                   content:
                     application/yaml:
+                      schema: {type: object, description: "The document, in YAML."}
+          /metrics:
+            get:
+              operationId: prometheusMetrics
+              summary: Prometheus metrics in the text format, every name prefixed rso_ (no token; docs/operations.md).
+              security: []
+              responses:
+                "200":
+                  description: Requests, transitions, refusals, timers fired, the pool, cases per state.
+                  content:
+                    text/plain:
                       schema: {type: string}
+                "503": {$ref: "#/components/responses/Problem"}
           /openapi.json:
             get:
               operationId: documentJSON
@@ -107,7 +142,7 @@ enum OpenAPIDocument {
                 - {name: overdue, in: query, schema: {type: boolean}, description: "true: only cases past their due date."}
                 - name: field
                   in: query
-                  schema: {type: array, items: {type: string}}
+                  schema: {type: array, items: {type: string, pattern: "^[^=]+="}}
                   style: form
                   explode: true
                   description: KEY=VALUE, e.g. host_country=THA; repeat for several fields.
@@ -185,6 +220,7 @@ enum OpenAPIDocument {
                 "401": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
+                "422": {$ref: "#/components/responses/Problem"}
                 "503": {$ref: "#/components/responses/Problem"}
             patch:
               operationId: updateCase
@@ -201,7 +237,10 @@ enum OpenAPIDocument {
                       additionalProperties: false
                       required: [fields]
                       properties:
-                        fields: {$ref: "#/components/schemas/Fields"}
+                        fields:
+                          type: object
+                          minProperties: 1
+                          description: The fields to set and their new values (null clears one).
                         reason: {type: string, description: "Why the fields change."}
               responses:
                 "200":
@@ -237,6 +276,7 @@ enum OpenAPIDocument {
                 "401": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
+                "422": {$ref: "#/components/responses/Problem"}
                 "503": {$ref: "#/components/responses/Problem"}
           /v1/cases/{reference}/transitions/{transition}:
             parameters:
@@ -346,7 +386,7 @@ enum OpenAPIDocument {
               operationId: flow
               summary: How many cases entered a state in a period, both days included (rsoctl metrics flow).
               parameters:
-                - {name: into, in: query, required: true, schema: {type: string}, description: "The state entered, e.g. returned."}
+                - {name: into, in: query, required: true, schema: {type: string, minLength: 1}, description: "The state entered, e.g. returned."}
                 - {name: from, in: query, required: true, schema: {type: string, format: date}, description: "First day (UTC)."}
                 - {name: to, in: query, required: true, schema: {type: string, format: date}, description: "Last day (UTC)."}
                 - $ref: "#/components/parameters/By"
@@ -554,19 +594,19 @@ enum OpenAPIDocument {
               name: purpose
               in: query
               required: false
-              schema: {type: string}
+              schema: {type: string, minLength: 1, maxLength: 500}
               description: Why personal data is read; recorded in the access log.
             IdempotencyKey:
               name: Idempotency-Key
               in: header
               required: false
-              schema: {type: string}
+              schema: {type: string, minLength: 1, maxLength: 200, pattern: '^[^\\x00-\\x1F\\x7F]+$'}
               description: A retry with the same key applies once and answers as the first did.
             IfMatch:
               name: If-Match
               in: header
               required: false
-              schema: {type: string}
+              schema: {type: string, pattern: '^(\\*|"[1-9][0-9]{0,8}"|[1-9][0-9]{0,8})$'}
               description: The case's ETag as read ("3"); refused with 409 when the case moved on since.
             Workflow:
               name: workflow

@@ -44,10 +44,16 @@ struct ProblemMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware 
             response.headers.append(contentsOf: refusal.headers)
             return response
         } catch let error as any HTTPResponseError {
+            let allowed = OpenAPIDocument.methods(allowedOn: request.uri.path)
+            if error.status == .notFound || error.status == .methodNotAllowed, !allowed.isEmpty {
+                var response = Problem.response(
+                    .methodNotAllowed, detail: "\(request.method.rawValue) is not allowed on \(InputText.quoted(request.uri.path)); it takes \(allowed.joined(separator: ", "))")
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
+            }
             let detail = switch error.status {
-            case .notFound: "no route \(request.method.rawValue) \(request.uri.path): /openapi.yaml lists the API's routes"
+            case .notFound: "no route \(request.method.rawValue) \(InputText.quoted(request.uri.path)): /openapi.yaml lists the API's routes"
             case .contentTooLarge: "the body is larger than \(APILimits.body / 1024) KiB"
-            case .methodNotAllowed: "\(request.method.rawValue) is not allowed on \(request.uri.path): /openapi.yaml lists the API's routes"
             default: error.status.reasonPhrase
             }
             return Problem.response(error.status, detail: detail)

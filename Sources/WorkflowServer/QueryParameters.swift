@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import WorkflowEngine
 
@@ -43,6 +44,10 @@ struct QueryParameters {
     func day(_ name: String) throws -> SimpleDate? {
         guard let text = try text(name) else { return nil }
         guard let day = SimpleDate(text) else {
+            // A day of the calendar outside the accepted range is data out of range, as on the command line (65).
+            if Date(unboundedISO8601: text) != nil {
+                throw WorkflowError(.invalidData, "the query parameter \(name) '\(InputText.quoted(text))' is outside the accepted dates, \(InputLimits.dateRange)")
+            }
             throw WorkflowError(.usage, "the query parameter \(name) '\(InputText.quoted(text))' is not a day: give YYYY-MM-DD, e.g. 2013-06-24")
         }
         return day

@@ -50,6 +50,7 @@ struct HTTPAPIRoutesTests {
             let refusals: [([String: Any], Int, String)] = [
                 (["count": -1], 422, "--reason"),
                 (["count": "4"], 400, "a whole number from -1000000 to 1000000"),
+                (["count": 2.5], 400, "a whole number from -1000000 to 1000000"),
                 (["count": 2_000_000], 422, "implausibly large"),
                 ([:], 400, "the body needs \"count\""),
                 (["count": 1, "why": "x"], 400, "the body's key why is not accepted"),
@@ -58,8 +59,11 @@ struct HTTPAPIRoutesTests {
                 let answer = try await server.send("POST", "/v1/cases/\(operation)/outcomes/arrests", token: token["cora"], json: body)
                 #expect(answer.status == status && (answer.body["detail"] as? String)?.contains(mentions) == true, "\(body): \(answer)")
             }
+            // JSON does not tell 2 from 2.0.
+            let whole = try await server.send("POST", "/v1/cases/\(operation)/outcomes/arrests", token: token["cora"], json: "{\"count\": 2.0}")
+            #expect(whole.status == 200 && (whole.body["outcomes"] as? [String: Any])?["arrests"] as? Int == 6, "\(whole)")
             let totals = try await server.send("GET", "/v1/metrics/jpa.operation/outcomes?parent=\(period)", token: token["maria"])
-            #expect((totals.body["totals"] as? [String: Any])?["arrests"] as? Int == 4, "nothing refused was counted: \(totals)")
+            #expect((totals.body["totals"] as? [String: Any])?["arrests"] as? Int == 6, "nothing refused was counted: \(totals)")
             #expect((totals.body as NSDictionary) == (try await Self.cli(db, ["metrics", "outcomes", "jpa.operation", "--parent", period], as: "maria")))
             #expect(await server.stop().exitCode == 0)
         }
@@ -103,6 +107,7 @@ struct HTTPAPIRoutesTests {
             let refusals: [(String, String, Int, String)] = [
                 ("/v1/metrics/avrr/flow?from=2020-01-01&to=2020-12-31", "maria", 400, "the query parameter into is required"),
                 ("/v1/metrics/avrr/stages?asOf=2013-02-30", "maria", 400, "asOf '2013-02-30' is not a day"),
+                ("/v1/metrics/avrr/stages?asOf=0173-01-31", "maria", 422, "asOf '0173-01-31' is outside the accepted dates"),
                 ("/v1/metrics/avrr/stages?by=full_name", "maria", 422, "full_name is personal data"),
                 ("/v1/metrics/avrr/stages?as-of=2013-06-24", "maria", 400, "the query parameter as-of is not taken here; parameters: asOf, by"),
                 ("/v1/metrics/avrr/stages?by=category&by=host_country", "maria", 400, "by is given 2 times"),

@@ -85,11 +85,17 @@ struct HTTPAPITests {
                 ("POST", "/v1/cases", token["maria"], Self.opening, [:], 403, "maria may not open"),
                 ("POST", "/v1/cases", token["amina"], ["workflow": "avrr", "fields": ["full_name": "X", "host_country": "thailand", "category": "other"]], [:], 422, "invalid field"),
                 ("POST", "/v1/cases", token["amina"], ["workflow": "avrr", "feilds": [:]], [:], 400, "the body's key feilds is not accepted"),
-                ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"avrr\",", [:], 400, "the body is not a JSON object"),
+                ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"avrr\",", [:], 400, "the body is not accepted JSON: a member name was expected"),
+                ("POST", "/v1/cases", token["amina"], "[\"avrr\"]", [:], 400, "the body is not a JSON object"),
+                // Valid JSON holding what cannot be kept: invalid data, with the parser's reason.
+                ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"avrr\", \"fields\": {\"household_size\": 1e300}}", [:], 422,
+                 "the body is not accepted JSON: a number that cannot be held exactly (too large, too small or too precise) at character"),
+                ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"avrr\", \"fields\": {\"full_name\": \"\\ud800\"}}", [:], 422, "a lone surrogate"),
                 ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"" + String(repeating: "x", count: 2 << 20) + "\"}", [:], 413, "the body is larger than"),
                 ("POST", "/v1/cases", token["amina"], ["workflow": 7], [:], 400, "the body needs \"workflow\""),
                 ("GET", "/v1/nowhere", token["amina"], nil, [:], 404, "no route GET /v1/nowhere"),
-                ("PUT", "/v1/cases", token["amina"], nil, [:], 404, "no route PUT /v1/cases"),
+                ("PUT", "/v1/cases", token["amina"], nil, [:], 405, "PUT is not allowed on /v1/cases; it takes GET, POST"),
+                ("DELETE", "/v1/cases/\(reference)", token["amina"], nil, [:], 405, "it takes GET, PATCH"),
                 // A reference of 10,000 characters is named by its start only.
                 ("GET", "/v1/cases/" + String(repeating: "A", count: 10_000), token["amina"], nil, [:], 404,
                  "no case " + String(repeating: "A", count: 40) + "…: give a case reference"),
@@ -101,6 +107,7 @@ struct HTTPAPITests {
                 #expect(answer.body["status"] as? Int == status && (answer.body["detail"] as? String)?.contains(mentions) == true,
                         "\(method) \(path): \(answer.body)")
                 if status == 401 { #expect(answer.headers["www-authenticate"] == "Bearer") }
+                if status == 405 { #expect(answer.headers["allow"] == (mentions.hasSuffix("GET, POST") ? "GET, POST" : "GET, PATCH")) }
             }
             let shown = try await server.send("GET", "/v1/cases/\(reference)", token: token["amina"])
             #expect(shown.body["version"] as? Int == 1 && shown.body["state"] as? String == "registered", "nothing refused was written: \(shown.body)")

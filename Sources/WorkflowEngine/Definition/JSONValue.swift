@@ -115,8 +115,14 @@ public enum JSONCoding {
 /// Why a text is not JSON: what was found, and where (a character offset, 1-based).
 public struct JSONSyntaxError: Error, Sendable, Hashable {
     public let reason: String
+    /// The text is JSON, but holds what is not accepted: a number too large or too precise to hold exactly, a lone
+    /// surrogate, nesting past `JSONValue.maximumDepth`. (Invalid data, 65/422, rather than a malformed request.)
+    public let isBeyondLimits: Bool
 
-    public init(reason: String) { self.reason = reason }
+    public init(reason: String, isBeyondLimits: Bool = false) {
+        self.reason = reason
+        self.isBeyondLimits = isBeyondLimits
+    }
 }
 
 extension JSONValue {
@@ -147,12 +153,17 @@ private struct StrictJSONParser {
         JSONSyntaxError(reason: "\(what) at character \(index + 1)")
     }
 
+    /// Valid JSON holding something not accepted (`JSONSyntaxError.isBeyondLimits`).
+    func beyondLimits(_ what: String) -> JSONSyntaxError {
+        JSONSyntaxError(reason: "\(what) at character \(index + 1)", isBeyondLimits: true)
+    }
+
     mutating func skipSpace() {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
     mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth < JSONValue.maximumDepth else { throw failure("nesting deeper than \(JSONValue.maximumDepth) levels") }
+        guard depth < JSONValue.maximumDepth else { throw beyondLimits("nesting deeper than \(JSONValue.maximumDepth) levels") }
         guard index < bytes.count else { throw failure("the document ends where a value was expected") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object(depth: depth)
@@ -257,14 +268,14 @@ private struct StrictJSONParser {
                     var code = try hex4()
                     if (0xD800..<0xDC00).contains(code) {
                         guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw failure("a lone surrogate \\u escape")
+                            throw beyondLimits("a lone surrogate \\u escape")
                         }
                         index += 2
                         let low = try hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw failure("a lone surrogate \\u escape") }
+                        guard (0xDC00..<0xE000).contains(low) else { throw beyondLimits("a lone surrogate \\u escape") }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00..<0xE000).contains(code) {
-                        throw failure("a lone surrogate \\u escape")
+                        throw beyondLimits("a lone surrogate \\u escape")
                     }
                     guard let scalar = Unicode.Scalar(code) else { throw failure("an invalid \\u escape") }
                     out += Array(String(Character(scalar)).utf8)
@@ -325,7 +336,7 @@ private struct StrictJSONParser {
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if whole, let number = Int(text) { return .int(number) }
         guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !number.isNaN else {
-            throw failure("a number that cannot be held exactly")
+            throw beyondLimits("a number that cannot be held exactly (too large, too small or too precise)")
         }
         return .decimal(number)
     }
