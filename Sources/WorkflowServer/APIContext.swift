@@ -6,9 +6,12 @@ public struct APIRequestContext: Hummingbird.RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `TokenAuthentication` on the `/v1` routes; nil on the open ones (health checks, the document).
     public var actor: String?
+    /// The client's IP address, for limiting bad tokens per address ("?" when the channel has none).
+    public let sourceAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        sourceAddress = source.channel.remoteAddress?.ipAddress ?? "?"
     }
 
     /// The acting user; only the `/v1` routes ask, and `TokenAuthentication` has set it there.

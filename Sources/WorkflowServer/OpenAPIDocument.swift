@@ -162,6 +162,7 @@ enum OpenAPIDocument {
                             items: {$ref: "#/components/schemas/Case"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -194,6 +195,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/Case"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "409": {$ref: "#/components/responses/Problem"}
@@ -218,6 +220,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/Case"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -252,6 +255,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/Case"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "409": {$ref: "#/components/responses/Problem"}
@@ -274,6 +278,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/History"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -312,6 +317,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/Case"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "409": {$ref: "#/components/responses/Problem"}
@@ -352,6 +358,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/Case"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "409": {$ref: "#/components/responses/Problem"}
@@ -375,6 +382,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/StageReport"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -398,6 +406,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/FlowReport"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -418,6 +427,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/DurationReport"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -441,6 +451,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/OutcomeReport"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -470,6 +481,7 @@ enum OpenAPIDocument {
                             items: {type: object}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -492,6 +504,7 @@ enum OpenAPIDocument {
                             items: {$ref: "#/components/schemas/Workflow"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "503": {$ref: "#/components/responses/Problem"}
           /v1/workflows/{workflow}:
@@ -508,6 +521,7 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/Workflow"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -528,6 +542,7 @@ enum OpenAPIDocument {
                       schema: {type: string}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
@@ -550,6 +565,7 @@ enum OpenAPIDocument {
                             items: {$ref: "#/components/schemas/User"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "503": {$ref: "#/components/responses/Problem"}
           /v1/users/{name}:
@@ -573,6 +589,7 @@ enum OpenAPIDocument {
                             items: {$ref: "#/components/schemas/UserChange"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "401": {$ref: "#/components/responses/Problem"}
+                "429": {$ref: "#/components/responses/Problem"}
                 "403": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}

@@ -4,10 +4,12 @@ import Hummingbird
 import WorkflowEngine
 
 /// `Authorization: Bearer TOKEN` on every `/v1` route: the token's user acts, with their roles at this request (a
-/// disabled user is then refused by the engine, 403). No token, or one that is unknown, expired or revoked, is 401.
+/// disabled user is then refused by the engine, 403). No token, or one that is unknown, expired or revoked, is 401;
+/// an address that sent too many bad tokens lately is 429 until it may try again (`TokenGate`).
 struct TokenAuthentication: RouterMiddleware {
     typealias Context = APIRequestContext
     let engine: Engine
+    let gate: TokenGate
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let challenge: HTTPFields = [.wwwAuthenticate: "Bearer"]
@@ -15,17 +17,33 @@ struct TokenAuthentication: RouterMiddleware {
             throw APIRefusal(status: .unauthorized, detail: "send Authorization: Bearer TOKEN; rsoctl users token NAME issues a token", headers: challenge)
         }
         let text = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        let hash = APIToken.hash(text)
+        var context = context
+        if let user = gate.rememberedUser(ofHash: hash) {
+            context.actor = user
+            return try await next(request, context)
+        }
+        if let wait = gate.wait(for: context.sourceAddress), !gate.isKnown(hash: hash) {
+            let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+            throw APIRefusal(
+                status: .tooManyRequests,
+                detail: "too many unknown, expired or revoked tokens came from \(context.sourceAddress) lately: wait \(seconds) s, then send a valid token",
+                headers: [.retryAfter: String(seconds)])
+        }
+        let refusal: String
         switch try await engine.checkToken(text) {
         case .valid(let user):
-            var context = context
+            gate.remember(hash: hash, user: user.name)
             context.actor = user.name
             return try await next(request, context)
         case .unknown:
-            throw APIRefusal(status: .unauthorized, detail: "the token is not one that was issued (or was mistyped): rsoctl users token NAME issues one", headers: challenge)
+            refusal = "the token is not one that was issued (or was mistyped): rsoctl users token NAME issues one"
         case .expired(let token):
-            throw APIRefusal(status: .unauthorized, detail: "token \(token.id) expired at \(token.expiresAt.iso8601): ask for a new one (rsoctl users token)", headers: challenge)
+            refusal = "token \(token.id) expired at \(token.expiresAt.iso8601): ask for a new one (rsoctl users token)"
         case .revoked(let token):
-            throw APIRefusal(status: .unauthorized, detail: "token \(token.id) was revoked at \(token.revokedAt?.iso8601 ?? "?"): ask for a new one (rsoctl users token)", headers: challenge)
+            refusal = "token \(token.id) was revoked at \(token.revokedAt?.iso8601 ?? "?"): ask for a new one (rsoctl users token)"
         }
+        gate.badToken(from: context.sourceAddress)
+        throw APIRefusal(status: .unauthorized, detail: refusal, headers: challenge)
     }
 }

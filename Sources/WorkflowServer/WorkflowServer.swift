@@ -15,6 +15,8 @@ public struct WorkflowServer: Sendable {
     public let address: ListenAddress
     public let logger: Logger
     public let metrics: ServerMetrics
+    /// Tokens found valid a moment ago, and bad tokens per address: one per server, shared by its requests.
+    let tokenGate = TokenGate()
     /// Every request is answered within this (`RequestDeadline`).
     public let requestTimeout: Duration
     /// Run the timer loop in this process every so often (`--timers`); nil: timers are run elsewhere.
@@ -46,7 +48,7 @@ public struct WorkflowServer: Sendable {
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        let v1 = router.group("v1").add(middleware: TokenAuthentication(engine: engine))
+        let v1 = router.group("v1").add(middleware: TokenAuthentication(engine: engine, gate: tokenGate))
         CaseRoutes(engine: engine, metrics: metrics).register(on: v1)
         ReadRoutes(engine: engine).register(on: v1)
         return router
