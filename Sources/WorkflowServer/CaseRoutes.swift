@@ -143,7 +143,7 @@ struct CaseRoutes: Sendable {
     }
 
     private func caseResponse(_ record: CaseRecord, status: HTTPResponse.Status) async throws -> Response {
-        var response = JSONBody.response(status, try await CaseView.of(record, in: engine))
+        var response = JSONBody.response(status, json: try await CaseView.of(record, in: engine).json)
         response.headers[.eTag] = "\"\(record.version)\""
         return response
     }
@@ -207,6 +207,11 @@ enum JSONBody {
         case .string(let text)?: return text
         default: throw WorkflowError(.usage, "\"\(key)\" must be text")
         }
+    }
+
+    /// A JSON value written by the engine's writer (members sorted): the cases' shape, on the hot path.
+    static func response(_ status: HTTPResponse.Status, json: JSONValue) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: JSONCoding.data(json))))
     }
 
     static func response(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
