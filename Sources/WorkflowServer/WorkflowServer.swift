@@ -61,7 +61,11 @@ public struct WorkflowServer: Sendable {
             router: router(),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
             onServerRunning: { channel in
-                let bound = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+                // HOST:PORT as --listen takes it: an IPv6 address in brackets.
+                let bound = channel.localAddress.map { address in
+                    let host = address.ipAddress ?? "?"
+                    return "\(host.contains(":") ? "[\(host)]" : host):\(address.port ?? 0)"
+                } ?? "?"
                 logger.info("listening", metadata: ["address": .string(bound)])
                 listening(bound)
             },

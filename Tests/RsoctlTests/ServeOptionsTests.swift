@@ -98,4 +98,25 @@ struct ServeOptionsTests {
             }
         }
     }
+
+    @Test("on IPv6 loopback it names its address as --listen takes it, [::1]:PORT, and answers there")
+    func listensOnIPv6() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            let process = try ChildProcess.rsoctl(["serve", "--listen", "[::1]:0"], databaseURL: db.url)
+            var address: String?
+            _ = await ChildProcess.eventually(within: 60) {
+                address = ServeTests.Server.logLines(process.stderrSoFar).first { $0["message"] as? String == "listening" }?["address"] as? String
+                return address != nil || !process.isRunning
+            }
+            guard let bound = address else {
+                Issue.record("rsoctl serve did not say where it listens: \(await process.finish(timeout: 5))")
+                return
+            }
+            #expect(bound.wholeMatch(of: /\[::1\]:[0-9]+/) != nil, "\(bound)")
+            // curl, as an operator would: Foundation's URLSession refuses a URL with an IPv6 literal here.
+            let live = try await RsoctlProcess.tool("/usr/bin/env", ["curl", "-g", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://\(bound)/health/live"], timeout: 30)
+            #expect(live.stdout == "200", "\(live)")
+            #expect(await ServeTests.Server(process: process, base: "http://\(bound)").stop().exitCode == 0)
+        }
+    }
 }

@@ -389,7 +389,7 @@ def report_table(report):
     server = report["server"]
     lines.append(f"server: rsoctl serve {' '.join(server['command'][6:]) or '(its defaults)'}, "
                  f"holding {server['pool_connections'] if server['pool_connections'] is not None else '?'} connections "
-                 "to PostgreSQL; every request also checks its token in the database")
+                 "to PostgreSQL; a token is looked up once per 5 s (TokenGate)")
     lines.append(f"library: engine.advance at {library['workers']} workers (rsobench transitions, {library['seconds']:.0f} s, "
                  f"same PostgreSQL server, its own database; pool of {library['workers']} connections): "
                  f"{library['per_s']:.0f} transitions/s, p50 {library['p50_ms']:.1f} ms, p99 {library['p99_ms']:.1f} ms "
