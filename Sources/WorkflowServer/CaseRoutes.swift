@@ -132,7 +132,11 @@ struct CaseRoutes: Sendable {
         do {
             return try await write()
         } catch let error as WorkflowError {
-            metrics.refusal(workflow: await workflow(), transition: action, exitCode: error.exitCode)
+            // Labels are names the workflows define, never what a client typed: a label set per made-up name
+            // would grow the registry without bound.
+            let definition = try? engine.registry.workflow(await workflow())
+            let known = ["open", "update", "record"].contains(action) || definition?.transitions.contains { $0.name == action } == true
+            metrics.refusal(workflow: definition?.id ?? "unknown", transition: known ? action : "unknown", exitCode: error.exitCode)
             throw error
         }
     }

@@ -49,7 +49,8 @@ public final class ServerMetrics: Sendable {
                              labels: [("workflow", workflow), ("transition", transition)]).increment()
     }
 
-    /// A write the engine refused, with rsoctl's exit code for it (`workflow` is empty when the case was not found).
+    /// A write the engine refused, with rsoctl's exit code for it (`unknown` for a workflow or transition that is not
+    /// one of the registered names: a case not found, a name mistyped).
     func refusal(workflow: String, transition: String, exitCode: Int32) {
         registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "refusals", unitName: "total",
                                                helpText: "Writes refused, by workflow, transition (or open, update, record) and exit code."),

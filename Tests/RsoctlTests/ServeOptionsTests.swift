@@ -31,17 +31,24 @@ struct ServeOptionsTests {
             #expect(try await server.send("POST", "/v1/cases/\(reference)/transitions/start_counselling", token: token["amina"]).status == 200)
             #expect(try await server.send("POST", "/v1/cases/\(reference)/transitions/start_counselling", token: token["amina"]).status == 409)
             #expect(try await server.send("GET", "/v1/cases/\(reference)").status == 401)
+            // Made-up names become `unknown`: a client cannot grow the registry one label at a time.
+            for made in ["made-up-1", "made-up-2"] {
+                #expect(try await server.send("POST", "/v1/cases/\(reference)/transitions/\(made)", token: token["amina"]).status == 409)
+            }
+            #expect(try await server.send("POST", "/v1/cases/AVRR-1999-000001/transitions/submit", token: token["amina"]).status == 404)
 
             let samples = try await Self.samples(server)
             let pool: Double = backend == .postgres ? 3 : 0
             let expected: [String: Double] = [
                 #"rso_http_requests_total{method="POST",route="/v1/cases",status="201"}"#: 1,
                 #"rso_http_requests_total{method="POST",route="/v1/cases/{reference}/transitions/{transition}",status="200"}"#: 1,
-                #"rso_http_requests_total{method="POST",route="/v1/cases/{reference}/transitions/{transition}",status="409"}"#: 1,
+                #"rso_http_requests_total{method="POST",route="/v1/cases/{reference}/transitions/{transition}",status="409"}"#: 3,
                 #"rso_http_requests_total{method="GET",route="/v1/cases/{reference}",status="401"}"#: 1,
                 #"rso_http_request_duration_seconds_count{method="POST",route="/v1/cases"}"#: 1,
                 #"rso_transitions_total{workflow="avrr",transition="start_counselling"}"#: 1,
                 #"rso_refusals_total{workflow="avrr",transition="start_counselling",code="67"}"#: 1,
+                #"rso_refusals_total{workflow="avrr",transition="unknown",code="67"}"#: 2,
+                #"rso_refusals_total{workflow="unknown",transition="unknown",code="66"}"#: 1,
                 // One case opened over HTTP and moved on, one opened by rsoctl: the gauges read the database.
                 #"rso_cases{workflow="avrr",state="counselling"}"#: 1,
                 #"rso_cases{workflow="avrr",state="registered"}"#: 1,
@@ -56,7 +63,7 @@ struct ServeOptionsTests {
             }
             // No label carries a reference or a value.
             let text = try await server.get("/metrics").text
-            for secret in [reference, "Nur Rahman", "THA"] { #expect(!text.contains(secret), "/metrics holds \(secret)") }
+            for secret in [reference, "Nur Rahman", "THA", "made-up"] { #expect(!text.contains(secret), "/metrics holds \(secret)") }
             #expect(await server.stop().exitCode == 0)
         }
     }
