@@ -97,13 +97,19 @@ struct InputLimitsTests {
             #"[01]"#: "a number with a leading zero at character 3",
             #"{'a': 1}"#: "a member name was expected (a trailing comma?) at character 2",
             #"[NaN]"#: "an unexpected character at character 2",
-            #""\ud800""#: "a lone surrogate \\u escape at character 8",
         ]
         for (text, reason) in refused {
             #expect(throws: JSONSyntaxError(reason: reason), "\(text)") { try JSONValue(strict: text) }
         }
-        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect(throws: JSONSyntaxError.self) { try JSONValue(strict: deep) }
+        // JSON, but holding what cannot be kept: told apart, as invalid data rather than a malformed text.
+        let beyond = [
+            #""\ud800""#: "a lone surrogate \\u escape at character 8",
+            "[1e300]": "a number that cannot be held exactly (too large, too small or too precise) at character 7",
+            String(repeating: "[", count: 100) + String(repeating: "]", count: 100): "nesting deeper than 64 levels at character 65",
+        ]
+        for (text, reason) in beyond {
+            #expect(throws: JSONSyntaxError(reason: reason, isBeyondLimits: true), "\(text.prefix(20))") { try JSONValue(strict: text) }
+        }
     }
 
     @Test func aTrailingCommaInAJsonFieldIsRefused() {
