@@ -16,6 +16,7 @@ struct PipelinedTests {
             return produced
         }
         func consume(_ item: Int) { consumed.append(item) }
+        var ahead: Int { produced - consumed.count }
     }
 
     struct Refused: Error, Equatable { let at: Int }
@@ -37,8 +38,14 @@ struct PipelinedTests {
             let item = await log.produce()
             return item <= 30 ? item : nil
         } consume: { item in
-            // A slow consumer: the producer has every chance to run further ahead than it may.
-            try await Task.sleep(for: .milliseconds(5))
+            // A slow consumer: at each item the producer is given every chance to run further ahead than it may. It
+            // is waited for until it is as far ahead as allowed (or done), a second at most: a fixed pause was not
+            // enough on a loaded machine, where the producer was not scheduled in time to get that far.
+            let deadline = ContinuousClock.now + .seconds(1)
+            while await log.ahead < ahead + 1, await log.produced <= 30, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            try await Task.sleep(for: .milliseconds(2))
             await log.consume(item)
         }
         // Made and not yet consumed: those waiting, and the one in the consumer's hands.
