@@ -27,4 +27,6 @@ public struct APIRequestContext: Hummingbird.RequestContext {
 public enum APILimits {
     /// 1 MiB.
     public static let body = 1 << 20
+    /// 256 MiB: an import's CSV body, written to a file as it arrives, never held in memory.
+    public static let importBody = 256 << 20
 }

@@ -259,6 +259,40 @@ extension OpenAPIDocument {
                 rolesAdded: {type: array, items: {type: string}}
                 rolesRemoved: {type: array, items: {type: string}}
                 reason: {type: [string, "null"]}
+            ImportSummary:
+              type: object
+              required: [workflow, imported, references]
+              properties:
+                workflow: {type: string}
+                imported: {type: integer, minimum: 0}
+                references:
+                  type: array
+                  description: The references given, a block per year.
+                  items:
+                    type: object
+                    required: [first, last, count]
+                    properties:
+                      first: {type: string}
+                      last: {type: string}
+                      count: {type: integer, minimum: 1}
+            Export:
+              type: object
+              required: [workflow, asOf, cases]
+              properties:
+                workflow: {type: string}
+                asOf: {type: [string, "null"], format: date}
+                cases:
+                  type: array
+                  items:
+                    type: object
+                    required: [reference, id, state, openedAt, parent, fields]
+                    properties:
+                      reference: {type: string}
+                      id: {type: string}
+                      state: {type: string}
+                      openedAt: {type: string}
+                      parent: {type: [string, "null"]}
+                      fields: {$ref: "#/components/schemas/Fields"}
 
         """
 }

@@ -42,7 +42,7 @@ enum OpenAPIDocument {
 
     /// The document's text: the service and its open routes here, then the cases' routes, the other `/v1` reads, and
     /// the shared components, each in a file of its own (`OpenAPIDocument+…`).
-    static let yaml = [head, casePaths, readPaths, components].joined(separator: "\n")
+    static let yaml = [head, casePaths, readPaths, transferPaths, components].joined(separator: "\n")
 
     private static let head = """
         openapi: 3.1.0

@@ -76,6 +76,17 @@ struct QueryParameters {
         }
     }
 
+    /// One of a fixed set of words (a format), or `fallback` when absent.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, default fallback: Choice) throws -> Choice
+    where Choice.RawValue == String {
+        guard let text = try text(name) else { return fallback }
+        guard let choice = Choice(rawValue: text) else {
+            let accepted = Choice.allCases.map(\.rawValue)
+            throw WorkflowError(.usage, "the query parameter \(name) '\(InputText.quoted(text))' is not accepted: give \(accepted.dropLast().joined(separator: ", ")) or \(accepted.last ?? "")")
+        }
+        return choice
+    }
+
     /// `?purpose=`: why personal data is read, for the access log.
     var purpose: String? { get throws { try text("purpose") } }
 }

@@ -49,10 +49,7 @@ struct ReadRoutes: Sendable {
         }
         group.get("workflows/{workflow}/graph") { request, context in
             let query = try QueryParameters(request, accepting: ["format"])
-            let formatText = try query.text("format") ?? GraphFormat.mermaid.rawValue
-            guard let format = GraphFormat(rawValue: formatText) else {
-                throw WorkflowError(.usage, "the query parameter format '\(InputText.quoted(formatText))' is not accepted: give mermaid or dot")
-            }
+            let format = try query.choice("format", default: GraphFormat.mermaid)
             let text = WorkflowGraph.render(try engine.registry.workflow(try workflow(context)), as: format) + "\n"
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }

@@ -48,7 +48,8 @@ struct ServeTests {
             try await send("GET", path, headers: headers)
         }
 
-        /// One request; `token` as `Authorization: Bearer`, `json` as the body (a string is sent as it is).
+        /// One request; `token` as `Authorization: Bearer`, `json` as the body (a string or bytes are sent as they are,
+        /// as JSON unless `headers` name another Content-Type).
         func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [String: String] = [:]
         ) async throws -> Answer {
             var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 30)
@@ -57,10 +58,14 @@ struct ServeTests {
             if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
             if let text = json as? String {
                 request.httpBody = Data(text.utf8)
+            } else if let bytes = json as? Data {
+                request.httpBody = bytes
             } else if let json {
                 request.httpBody = try JSONSerialization.data(withJSONObject: json)
             }
-            if request.httpBody != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+            if request.httpBody != nil && request.value(forHTTPHeaderField: "Content-Type") == nil {
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
             let (data, response) = try await URLSession.shared.data(for: request)
             let http = try #require(response as? HTTPURLResponse)
             var fields: [String: String] = [:]

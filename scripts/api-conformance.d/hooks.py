@@ -7,7 +7,7 @@ that the script wrote to $RSO_CONFORMANCE_EXAMPLES_FILE:
 
     {"requestBodies": {"operationId": [body, ...]}, "parameters": {"name": [value, ...]}}
 
-Request bodies go to the operation's application/json media type, parameter values to every parameter of that
+Request bodies go to the operation's application/json media type (text/csv for an import), parameter values to every parameter of that
 name (in components, path items and operations). Nothing else in the document is touched: the response schemas
 that responses are checked against are the server's own.
 """
@@ -50,6 +50,7 @@ def before_load_schema(context, raw_schema):
                 add_parameter_examples(parameter)
             values = bodies.get(operation.get("operationId"))
             body = operation.get("requestBody")
-            media = body.get("content", {}).get("application/json") if isinstance(body, dict) else None
+            content = body.get("content", {}) if isinstance(body, dict) else {}
+            media = content.get("application/json") or content.get("text/csv")
             if values and isinstance(media, dict):
                 media["examples"] = _examples(values)

@@ -10,13 +10,36 @@ extension Engine {
         _ workflowID: String, asOf: SimpleDate? = nil, as actorName: String, purpose: String? = nil,
         _ each: @escaping @Sendable (ExportedCase) async throws -> Void
     ) async throws {
+        try await prepareExport(workflowID, asOf: asOf, as: actorName, purpose: purpose).run(each)
+    }
+
+    /// An export checked and logged, not yet run: everything that can refuse it (the workflow, the user, the purpose,
+    /// the access log's write) has been done, so a caller that streams the rows (the HTTP server) can still answer a
+    /// refusal with an error instead of a half-written document.
+    public func prepareExport(
+        _ workflowID: String, asOf: SimpleDate? = nil, as actorName: String, purpose: String? = nil
+    ) async throws -> CaseExport {
         try checkPurpose(purpose)
         let actor = try await resolve(actorName)
         let definition = try registry.workflow(workflowID)
         // Logged before the first row leaves: an export that fails half-way has shown what it wrote.
         try await logExport(definition, asOf: asOf, as: actor, purpose: purpose)
-        try await store.exportCases(workflow: workflowID, asOf: asOf?.endOfDay) { exported in
-            var shown = try sealing.opened(exported)
+        return CaseExport(engine: self, definition: definition, asOf: asOf, actor: actor)
+    }
+}
+
+/// An export ready to run (`Engine.prepareExport`).
+public struct CaseExport: Sendable {
+    let engine: Engine
+    public let definition: WorkflowDefinition
+    public let asOf: SimpleDate?
+    let actor: User
+
+    /// Streams every case to `each`, redacted for the user, from one consistent snapshot.
+    public func run(_ each: @escaping @Sendable (ExportedCase) async throws -> Void) async throws {
+        let (engine, definition, actor) = (engine, definition, actor)
+        try await engine.store.exportCases(workflow: definition.id, asOf: asOf?.endOfDay) { exported in
+            var shown = try engine.sealing.opened(exported)
             shown.fields = Redaction.fields(shown.fields, in: definition, as: actor)
             shown.caseKey = nil
             try await each(shown)

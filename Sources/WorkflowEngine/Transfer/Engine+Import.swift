@@ -45,10 +45,13 @@ extension Engine {
     /// Each import is recorded (the file's SHA-256, rows, who, when) with its rows. The same file again into the same
     /// workflow is refused (`invalidData`) naming the earlier import, unless `again`. Under an `idempotencyKey` already
     /// used for this file, the first import's result is returned (`replayOf` set) and nothing is written.
+    /// `name` is how messages and the import record name the file (an uploaded body's client-side name); the path
+    /// by default.
     public func importCases(
-        _ workflowID: String, from path: String, as actorName: String, again: Bool = false, idempotencyKey: String? = nil,
-        progress: @escaping @Sendable (ImportProgress) -> Void = { _ in }
+        _ workflowID: String, from path: String, named name: String? = nil, as actorName: String, again: Bool = false,
+        idempotencyKey: String? = nil, progress: @escaping @Sendable (ImportProgress) -> Void = { _ in }
     ) async throws -> ImportSummary {
+        let shown = name ?? path
         let definition = try registry.workflow(workflowID)
         try IdempotencyKey.check(idempotencyKey)
         let actor = try await resolve(actorName)
@@ -68,12 +71,12 @@ extension Engine {
             return summary
         }
         if !again, let first = earlier.first(where: { $0.workflow == workflowID && $0.sha256 == sha256 }) {
-            throw Self.repeated(path, first)
+            throw Self.repeated(shown, first)
         }
         let now = clock.now().storagePrecision
-        let checked = try await checkImport(path, definition: definition, actor: actor, now: now, size: size, progress: progress)
+        let checked = try await checkImport(path, named: shown, definition: definition, actor: actor, now: now, size: size, progress: progress)
         guard checked.plan.total > 0 else { return ImportSummary(workflow: workflowID, imported: 0, references: []) }
-        let record = ImportRecord(workflow: workflowID, sha256: sha256, file: path, rows: checked.plan.total, actor: actor.name,
+        let record = ImportRecord(workflow: workflowID, sha256: sha256, file: shown, rows: checked.plan.total, actor: actor.name,
                                   at: now, again: again, idempotencyKey: idempotencyKey)
         let plan = BulkImportPlan(workflow: checked.plan.workflow, referencePrefix: checked.plan.referencePrefix,
                                   casesPerYear: checked.plan.casesPerYear, record: record)
@@ -83,9 +86,9 @@ extension Engine {
             return ImportSummary(workflow: workflowID, imported: checked.plan.total, references: blocks)
         } catch StoreSignal.uniqueValueTaken {
             // Invalid data, as when the checking pass finds it: the file holds a value another case now has.
-            throw WorkflowError(.invalidData, "a unique value in \(path) was taken by another case while the file was being imported; nothing was imported: run the import again to see which")
+            throw WorkflowError(.invalidData, "a unique value in \(shown) was taken by another case while the file was being imported; nothing was imported: run the import again to see which")
         } catch let repeated as ImportRepeated {
-            throw Self.repeated(path, repeated.earlier)
+            throw Self.repeated(shown, repeated.earlier)
         }
     }
 
@@ -107,7 +110,7 @@ extension Engine {
 
     /// The first pass: every row checked, every problem collected, nothing written.
     private func checkImport(
-        _ path: String, definition: WorkflowDefinition, actor: User, now: Date, size: Int,
+        _ path: String, named name: String, definition: WorkflowDefinition, actor: User, now: Date, size: Int,
         progress: @Sendable (ImportProgress) -> Void
     ) async throws -> CheckedImport {
         var reader = try CSVReader(path: path)
@@ -116,15 +119,15 @@ extension Engine {
         do {
             first = try reader.next()
         } catch {
-            throw log.refusal(path, adding: [ImportProblem(row: error.row, column: error.column, columnName: nil, message: error.message)])
+            throw log.refusal(name, adding: [ImportProblem(row: error.row, column: error.column, columnName: nil, message: error.message)])
         }
         guard let header = first else {
-            throw log.refusal(path, adding: [ImportProblem(row: 1, column: nil, columnName: nil, message: "the file is empty: its first line must name the columns")])
+            throw log.refusal(name, adding: [ImportProblem(row: 1, column: nil, columnName: nil, message: "the file is empty: its first line must name the columns")])
         }
         let columns: ImportColumns
         switch ImportColumns.read(header, for: definition) {
         case .success(let read): columns = read
-        case .failure(let refusal): throw log.refusal(path, adding: refusal.problems)
+        case .failure(let refusal): throw log.refusal(name, adding: refusal.problems)
         }
         let checker = ImportRowChecker(definition: definition, columns: columns, actor: actor, now: now)
         var claims = ClaimCheck(definition: definition, columns: columns)
@@ -164,7 +167,7 @@ extension Engine {
         }
         log.add(try await claims.flush(store))
         progress(ImportProgress(phase: .checking, rows: rows, bytesRead: size, totalBytes: size))
-        if log.count > 0 { throw log.refusal(path, adding: []) }
+        if log.count > 0 { throw log.refusal(name, adding: []) }
         return CheckedImport(
             plan: BulkImportPlan(workflow: definition.id, referencePrefix: definition.referencePrefix, casesPerYear: perYear),
             checker: checker, parents: parents.compactMapValues { $0 })

@@ -62,24 +62,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
-/// The `import` result: `{"workflow", "imported", "references": [{"first", "last", "count"}]}`, a block per year.
-struct ImportView: Encodable {
-    struct Block: Encodable {
-        let first: String
-        let last: String
-        let count: Int
-    }
-
-    let workflow: String
-    let imported: Int
-    let references: [Block]
-
-    init(_ summary: ImportSummary) {
-        workflow = summary.workflow
-        imported = summary.imported
-        references = summary.references.map { Block(first: $0.firstReference, last: $0.lastReference, count: $0.last - $0.first + 1) }
-    }
-
+extension ImportView {
     var table: Table {
         Table(columns: ["workflow", "imported", "first", "last"],
               rows: references.isEmpty ? [[workflow, "0", "", ""]]
@@ -89,11 +72,6 @@ struct ImportView: Encodable {
 
 /// `rsoctl export WF [--as-of DATE]`: every case of a workflow, streamed to stdout.
 struct ExportCommand: AsyncParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case csv
-        case json
-    }
-
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write every case of a workflow as CSV or JSON, with its state now or at the end of a day.",
@@ -108,7 +86,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     @Argument(help: "The workflow, e.g. avrr.", transform: WorkflowID.parse) var workflow: String
     @Option(name: .customLong("as-of"), help: "States at the end of this day (UTC), e.g. 2013-06-24.") var asOf: Day?
-    @Option(help: "Output format: csv or json.") var format: Format = .csv
+    @Option(help: "Output format: csv or json.") var format: ExportDocument.Format = .csv
     @Flag(help: "CSV for Excel: a UTF-8 byte-order mark and CRLF line ends (import reads it back).") var excel = false
     @OptionGroup var global: GlobalOptions
     @OptionGroup var why: PurposeOption
@@ -120,54 +98,19 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let actor = try global.actorName()
         let (workflow, asOf, format, excel) = (workflow, asOf?.date, format, excel)
-        // Excel reads a file as UTF-8 only with a byte-order mark, and expects CRLF between records.
-        @Sendable func csvRecord(_ values: [String]) -> String {
-            let record = CSVWriter.record(values)
-            return excel ? record.dropLast() + "\r\n" : record
-        }
         let stream = StreamedOutput()
         try await global.withEngine { engine in
-            let table = ExportTable(try engine.registry.workflow(workflow))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            switch format {
-            case .csv:
-                stream.opening = (excel ? "\u{FEFF}" : "") + csvRecord(table.columns)
-            case .json:
-                let head = "{\"workflow\":\(String(decoding: try encoder.encode(workflow), as: UTF8.self)),\"asOf\":"
-                stream.opening = head + (asOf.map { "\"\($0)\"" } ?? "null") + ",\"cases\":["
-                stream.separator = ","
-                stream.prefix = "\n"
-                stream.closing = "\n]}\n"
-            }
-            try await engine.exportCases(workflow, asOf: asOf, as: actor, purpose: why.purpose) { exported in
-                switch format {
-                case .csv: stream.write(csvRecord(table.row(exported)))
-                case .json: stream.write(String(decoding: try encoder.encode(ExportedCaseView(exported)), as: UTF8.self))
-                }
-            }
+            let export = try await engine.prepareExport(workflow, asOf: asOf, as: actor, purpose: why.purpose)
+            let document = ExportDocument(export.definition, asOf: asOf, format: format, excel: excel)
+            stream.opening = document.opening
+            stream.closing = document.closing
+            try await export.run { exported in stream.write { document.piece(exported, index: $0) } }
         }
         stream.finish()
     }
 }
 
-/// One case of the JSON export; `parent` is null, never omitted.
-struct ExportedCaseView: Encodable {
-    let exported: ExportedCase
-
-    init(_ exported: ExportedCase) { self.exported = exported }
-
-    func encode(to encoder: any Encoder) throws {
-        enum Keys: String, CodingKey { case reference, id, state, openedAt, parent, fields }
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(exported.reference, forKey: .reference)
-        try container.encode(exported.id.lowercasedString, forKey: .id)
-        try container.encode(exported.state, forKey: .state)
-        try container.encode(exported.openedAt.iso8601, forKey: .openedAt)
-        try container.encode(exported.parentReference, forKey: .parent)
-        try container.encode(exported.fields, forKey: .fields)
-    }
-}
+extension ExportDocument.Format: ExpressibleByArgument {}
 
 /// Writes a long result to stdout in large chunks; the opening is written with the first item
 /// (or at the end), so a refused export prints nothing on stdout.
@@ -177,17 +120,13 @@ final class StreamedOutput: @unchecked Sendable {
     private var started = false
     private var items = 0
     var opening = ""
-    var separator = ""
-    /// Written before each item (after the separator).
-    var prefix = ""
     var closing = ""
 
-    func write(_ item: String) {
+    /// Appends the item `text` gives for its index (0 for the first).
+    func write(_ text: (Int) -> String) {
         lock.withLock {
             begin()
-            if items > 0 { buffer.append(contentsOf: separator.utf8) }
-            buffer.append(contentsOf: prefix.utf8)
-            buffer.append(contentsOf: item.utf8)
+            buffer.append(contentsOf: text(items).utf8)
             items += 1
             if buffer.count >= 1 << 16 { flush() }
         }
