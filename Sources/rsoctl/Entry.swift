@@ -25,6 +25,9 @@ enum Entry {
         } catch {
             usageExit(error)  // ArgumentParser's own: usage 64, --help and --version 0
         }
+        // Before any task starts; only the server, whose every request does I/O on NIO's loops (the commands keep
+        // Swift's own pool, where a long synchronous step blocks no socket).
+        if command is ServeCommand { WorkflowServer.runTasksOnEventLoops() }
         do {
             _ = try ConfigFile.current.get()  // a malformed defaults file is refused before any command runs
             Interruption.install()

@@ -14,36 +14,34 @@ final class RecentCases: @unchecked Sendable {
         var latestActors: [String: String]
     }
 
-    /// Enough for any one process's working set; past it, everything is forgotten at once.
-    static let capacity = 10_000
+    /// Cases written within this many writes of others are remembered (`GenerationalCache`): the cases a process's
+    /// clients are moving along, however many are in flight. At most two generations are held (about 2 KB a case),
+    /// so a long-running server does not grow with the cases it has seen.
+    static let generationSize = 1_000
 
     private let lock = NSLock()
-    private var cases: [UUID: Entry] = [:]
-    private var idsByReference: [String: UUID] = [:]
+    private var cases = GenerationalCache<UUID, Entry>(generationSize: generationSize)
+    private var idsByReference = GenerationalCache<String, UUID>(generationSize: generationSize)
     private var users: [String: User] = [:]
 
     func entry(_ locator: CaseLocator) -> Entry? {
         lock.withLock {
             switch locator {
-            case .id(let id): return cases[id]
-            case .reference(let reference): return idsByReference[reference].flatMap { cases[$0] }
+            case .id(let id): cases.value(id)
+            case .reference(let reference): idsByReference.value(reference).flatMap { cases.value($0) }
             }
         }
     }
 
     func remember(_ record: CaseRecord, latestActors: [String: String]) {
         lock.withLock {
-            if cases.count >= Self.capacity {
-                cases.removeAll(keepingCapacity: true)
-                idsByReference.removeAll(keepingCapacity: true)
-            }
-            cases[record.id] = Entry(record: record, latestActors: latestActors)
-            idsByReference[record.reference] = record.id
+            cases.insert(Entry(record: record, latestActors: latestActors), for: record.id)
+            idsByReference.insert(record.id, for: record.reference)
         }
     }
 
     func forget(_ id: UUID) {
-        lock.withLock { _ = cases.removeValue(forKey: id) }
+        lock.withLock { cases.remove(id) }
     }
 
     func user(_ name: String) -> User? {

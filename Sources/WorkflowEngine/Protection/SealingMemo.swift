@@ -41,51 +41,44 @@ final class SealingMemo: @unchecked Sendable {
         let wrapped: String
     }
 
-    /// Enough for any one process's working set; past it, everything is forgotten at once.
-    static let capacity = 20_000
+    /// Entries are kept while they are recent (`GenerationalCache`): the keys of the last thousand cases or so, and
+    /// the values of as many cases with four personal values each. At most two generations are held, so a
+    /// long-running server does not grow with the cases it has sealed.
+    static let keysPerGeneration = 1_000
+    static let valuesPerGeneration = 4_000
 
     private let lock = NSLock()
-    private var keys: [WrappedKey: SymmetricKey] = [:]
-    private var sealed: [Plain: Sealed] = [:]
-    private var opened: [Cipher: JSONValue] = [:]
+    private var keys = GenerationalCache<WrappedKey, SymmetricKey>(generationSize: keysPerGeneration)
+    private var sealed = GenerationalCache<Plain, Sealed>(generationSize: valuesPerGeneration)
+    private var opened = GenerationalCache<Cipher, JSONValue>(generationSize: valuesPerGeneration)
 
     func key(caseID: UUID, wrapped: String) -> SymmetricKey? {
-        lock.withLock { keys[WrappedKey(caseID: caseID, wrapped: wrapped)] }
+        lock.withLock { keys.value(WrappedKey(caseID: caseID, wrapped: wrapped)) }
     }
 
     func remember(key: SymmetricKey, caseID: UUID, wrapped: String) {
-        lock.withLock {
-            if keys.count >= Self.capacity { keys.removeAll(keepingCapacity: true) }
-            keys[WrappedKey(caseID: caseID, wrapped: wrapped)] = key
-        }
+        lock.withLock { keys.insert(key, for: WrappedKey(caseID: caseID, wrapped: wrapped)) }
     }
 
     func sealed(_ value: JSONValue, at place: Place) -> Sealed? {
-        lock.withLock { sealed[Plain(place: place, value: value)] }
+        lock.withLock { sealed.value(Plain(place: place, value: value)) }
     }
 
     func opened(_ ciphertext: String, at place: Place) -> JSONValue? {
-        lock.withLock { opened[Cipher(place: place, ciphertext: ciphertext)] }
+        lock.withLock { opened.value(Cipher(place: place, ciphertext: ciphertext)) }
     }
 
     /// `value` seals to `form` at `place`, and `form` opens to `value`.
     func remember(_ value: JSONValue, sealedAs form: Sealed, at place: Place) {
         lock.withLock {
-            if sealed.count >= Self.capacity || opened.count >= Self.capacity {
-                sealed.removeAll(keepingCapacity: true)
-                opened.removeAll(keepingCapacity: true)
-            }
-            sealed[Plain(place: place, value: value)] = form
-            opened[Cipher(place: place, ciphertext: form.ciphertext)] = value
+            sealed.insert(form, for: Plain(place: place, value: value))
+            opened.insert(value, for: Cipher(place: place, ciphertext: form.ciphertext))
         }
     }
 
     /// `ciphertext` opens to `value` at `place` (a history event's form: without its blind index it answers no seal).
     func remember(_ value: JSONValue, openedFrom ciphertext: String, at place: Place) {
-        lock.withLock {
-            if opened.count >= Self.capacity { opened.removeAll(keepingCapacity: true) }
-            opened[Cipher(place: place, ciphertext: ciphertext)] = value
-        }
+        lock.withLock { opened.insert(value, for: Cipher(place: place, ciphertext: ciphertext)) }
     }
 
     func forgetAll() {
