@@ -8,9 +8,10 @@ import WorkflowEngine
 /// ignored, and never echoed (a body may hold personal values).
 enum JSONBody {
     static func object(_ request: Request, _ context: APIRequestContext, accepting keys: [String], emptyAllowed: Bool = false) async throws -> FieldValues {
+        let expected = "send Content-Type application/json with an object of \(keys.joined(separator: ", "))"
+        try MediaType.require(request, { $0 == "application/json" || $0.hasSuffix("+json") }, expected: expected)
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 && emptyAllowed { return [:] }
-        let expected = "send Content-Type application/json with an object of \(keys.joined(separator: ", "))"
         // Invalid UTF-8 is refused, not repaired.
         guard let text = String(bytes: buffer.readableBytesView, encoding: .utf8) else {
             throw WorkflowError(.usage, "the body is not UTF-8 text: \(expected)")
@@ -47,7 +48,7 @@ enum JSONBody {
 
     /// A JSON value written by the engine's writer (members sorted): the cases' shape, on the hot path.
     static func response(_ status: HTTPResponse.Status, json: JSONValue) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: JSONCoding.data(json))))
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: JSONCoding.bytes(json))))
     }
 
     static func response(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {

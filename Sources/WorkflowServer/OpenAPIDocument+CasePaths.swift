@@ -70,6 +70,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/Problem"}
                 "409": {$ref: "#/components/responses/Problem"}
                 "413": {$ref: "#/components/responses/Problem"}
+                "415": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
                 "503": {$ref: "#/components/responses/Problem"}
           /v1/cases/{reference}:
@@ -130,6 +131,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/Problem"}
                 "409": {$ref: "#/components/responses/Problem"}
                 "413": {$ref: "#/components/responses/Problem"}
+                "415": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
                 "503": {$ref: "#/components/responses/Problem"}
           /v1/cases/{reference}/history:
@@ -192,6 +194,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/Problem"}
                 "409": {$ref: "#/components/responses/Problem"}
                 "413": {$ref: "#/components/responses/Problem"}
+                "415": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
                 "503": {$ref: "#/components/responses/Problem"}
           /v1/cases/{reference}/outcomes/{outcome}:
@@ -233,6 +236,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/Problem"}
                 "409": {$ref: "#/components/responses/Problem"}
                 "413": {$ref: "#/components/responses/Problem"}
+                "415": {$ref: "#/components/responses/Problem"}
                 "422": {$ref: "#/components/responses/Problem"}
                 "503": {$ref: "#/components/responses/Problem"}
         """

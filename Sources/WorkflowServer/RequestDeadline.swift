@@ -50,7 +50,10 @@ extension RequestDeadline {
     /// until its deadline would have come (docs/postgresnio-memory.md), and a server cancels one per request.
     static func sleep(for duration: Duration) async throws {
         let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) {}
+        // The loop this task runs on (`WorkflowServer.runTasksOnEventLoops`), so that arming and cancelling the timer
+        // wake no other thread.
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.any()
+        let timer = loop.scheduleTask(in: .nanoseconds(nanoseconds)) {}
         try await withTaskCancellationHandler {
             try await timer.futureResult.get()
         } onCancel: {

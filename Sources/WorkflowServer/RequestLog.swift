@@ -27,7 +27,7 @@ struct RequestLog<Context: Hummingbird.RequestContext>: RouterMiddleware {
             logger.info("request", metadata: [
                 "requestId": .string(id), "method": .string(request.method.rawValue),
                 "route": .string(route), "status": .stringConvertible(status),
-                "durationMs": .stringConvertible((milliseconds * 10).rounded() / 10),
+                "durationMs": .stringConvertible(Tenths(milliseconds)),
             ])
             metrics.requestEnded()
             metrics.request(method: request.method.rawValue, route: route, status: status, duration: elapsed)

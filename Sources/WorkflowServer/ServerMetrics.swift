@@ -12,6 +12,7 @@ public final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let inFlight: Gauge
     private let poolSize: Gauge
+    private let poolInUse: Gauge
 
     /// Request latency buckets, in seconds: a read takes about a millisecond, a write a few.
     static let latencyBuckets: [Duration] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].map {
@@ -25,6 +26,9 @@ public final class ServerMetrics: Sendable {
             namespace: "rso", metricName: "db_pool_connections", unitName: "",
             helpText: "Database connections the server holds (PostgreSQL: the --pool size, all opened at start; SQLite: 0)."))
         poolSize.set(Int64(poolConnections ?? 0))
+        poolInUse = registry.makeGauge(descriptor: .init(
+            namespace: "rso", metricName: "db_pool_connections_in_use", unitName: "",
+            helpText: "Database connections answering a statement now (PostgreSQL; SQLite: 0)."))
     }
 
     /// One answered request; `route` is the pattern (`/v1/cases/{reference}`), not the path.
@@ -64,7 +68,8 @@ public final class ServerMetrics: Sendable {
                              labels: [("workflow", workflow), ("transition", transition)]).increment()
     }
 
-    /// The exposition text, with the case gauges read now from the stage summary (one grouped query per workflow).
+    /// The exposition text, with the case gauges read now from the stage summary (one grouped query per workflow), and
+    /// the pool's connections in use as they are now (this scrape's own queries done).
     func render(engine: Engine) async throws -> String {
         for workflow in engine.registry.workflows {
             let counts = try await engine.store.stageCounts(workflow: workflow.id, by: nil)
@@ -75,6 +80,7 @@ public final class ServerMetrics: Sendable {
                                    labels: [("workflow", workflow.id), ("state", state.name)]).set(Int64(count))
             }
         }
+        poolInUse.set(Int64(engine.store.connectionsInUse ?? 0))
         return registry.emitToString()
     }
 

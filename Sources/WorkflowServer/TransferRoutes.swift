@@ -10,6 +10,8 @@ import WorkflowViews
 /// request's or the response's body.
 struct TransferRoutes: Sendable {
     let engine: Engine
+    /// `--request-timeout`: an export's client must take each chunk within it.
+    let requestTimeout: Duration
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("imports/{workflow}") { request, context in try await importCases(request, context) }
@@ -43,8 +45,9 @@ struct TransferRoutes: Sendable {
 
     /// `GET /v1/exports/{workflow}?asOf=&format=csv|excel|json&purpose=`: every case, streamed as it is read. Whatever
     /// can refuse the export is checked before the first byte leaves, so a refusal is a problem answer; a failure
-    /// half-way (the database lost) ends the connection without the chunked body's end, which a client sees as an
-    /// incomplete answer.
+    /// half-way (the database lost, or a client that stopped reading for `--request-timeout`, which would otherwise
+    /// hold a database connection and its snapshot for ever) ends the connection without the chunked body's end,
+    /// which a client sees as an incomplete answer.
     private func export(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let query = try QueryParameters(request, accepting: ["asOf", "format", "purpose"])
         let choice = try query.choice("format", default: ExportFormat.csv)
@@ -55,7 +58,7 @@ struct TransferRoutes: Sendable {
         let fileName = "\(export.definition.id)\(asOf.map { "-\($0)" } ?? "").\(format.rawValue)"
         let headers: HTTPFields = [.contentType: document.contentType, .contentDisposition: "attachment; filename=\"\(fileName)\""]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let out = ChunkedWriter(writer)
+            let out = ChunkedWriter(writer, stallLimit: requestTimeout)
             out.append(document.opening)
             try await export.run { exported in
                 try await out.write(document.piece(exported, index: out.items))
@@ -77,23 +80,24 @@ struct TransferRoutes: Sendable {
     static let importMediaTypes = ["text/csv", "text/plain", "application/octet-stream", "application/x-www-form-urlencoded"]
 
     static func requireCSV(_ request: Request) throws {
-        guard let type = request.headers[.contentType] else { return }
-        let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard importMediaTypes.contains(media) else {
-            throw APIRefusal(status: .unsupportedMediaType, detail: "an import's body is CSV: send Content-Type text/csv, not \(InputText.quoted(String(type.prefix(100))))")
-        }
+        try MediaType.require(request, importMediaTypes.contains, expected: "an import's body is CSV: send Content-Type text/csv")
     }
 }
 
 /// An export's rows, gathered into chunks of about 64 KiB before they are written: a write per row would cost a
-/// syscall and a chunk header each. Used by one task only, in turn (the store hands over one row at a time and waits),
-/// hence unchecked.
+/// syscall and a chunk header each. A chunk the client has not taken within `stallLimit` ends the export
+/// (`ExportStalled`). Used by one task at a time (the store hands over one row at a time and waits, and a chunk's
+/// write is awaited before the next row), hence unchecked.
 private final class ChunkedWriter: @unchecked Sendable {
     var writer: any ResponseBodyWriter
+    private let stallLimit: Duration
     private var buffer = ByteBuffer()
     private(set) var items = 0
 
-    init(_ writer: any ResponseBodyWriter) { self.writer = writer }
+    init(_ writer: any ResponseBodyWriter, stallLimit: Duration) {
+        self.writer = writer
+        self.stallLimit = stallLimit
+    }
 
     func append(_ text: String) { buffer.writeString(text) }
 
@@ -105,9 +109,24 @@ private final class ChunkedWriter: @unchecked Sendable {
 
     func flush() async throws {
         guard buffer.readableBytes > 0 else { return }
-        try await writer.write(buffer)
-        buffer.clear()
+        let chunk = buffer
+        buffer = ByteBuffer()
+        let limit = stallLimit
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { try await self.writer.write(chunk); return true }
+            group.addTask {
+                try await RequestDeadline<APIRequestContext>.sleep(for: limit)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else { throw ExportStalled(limit: limit) }
+        }
     }
+}
+
+/// The client took no chunk of an export for this long: the export is stopped and its connection released.
+struct ExportStalled: Error {
+    let limit: Duration
 }
 
 /// A request body saved to a file of its own, in a directory only this process's user may read (the body holds

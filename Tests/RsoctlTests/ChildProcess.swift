@@ -48,6 +48,9 @@ final class ChildProcess: @unchecked Sendable {
     /// What the child wrote to stderr so far (a server's log while it runs).
     var stderrSoFar: String { String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self) }
 
+    /// What the child wrote to stdout so far.
+    var stdoutSoFar: String { String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self) }
+
     /// Sends SIGTERM, as `timeout(1)` or a service manager would. kill(2) itself: Foundation's `terminate()` did not
     /// always reach the child while the test process was busy starting many others.
     func terminate() { kill(process.processIdentifier, SIGTERM) }

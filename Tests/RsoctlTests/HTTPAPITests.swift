@@ -93,6 +93,10 @@ struct HTTPAPITests {
                 ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"avrr\", \"fields\": {\"full_name\": \"\\ud800\"}}", [:], 422, "a lone surrogate"),
                 ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"" + String(repeating: "x", count: 2 << 20) + "\"}", [:], 413, "the body is larger than"),
                 ("POST", "/v1/cases", token["amina"], ["workflow": 7], [:], 400, "the body needs \"workflow\""),
+                // A body labelled as something else is not read as JSON; a JSON type with a suffix or a charset is.
+                ("POST", "/v1/cases", token["amina"], "workflow=avrr", ["Content-Type": "application/x-www-form-urlencoded"], 415,
+                 "the body is sent as application/x-www-form-urlencoded: send Content-Type application/json with an object of workflow, fields, parent"),
+                ("POST", "/v1/cases", token["amina"], ["workflow": 7], ["Content-Type": "application/merge-patch+json; charset=utf-8"], 400, "the body needs \"workflow\""),
                 ("GET", "/v1/nowhere", token["amina"], nil, [:], 404, "no route GET /v1/nowhere"),
                 ("PUT", "/v1/cases", token["amina"], nil, [:], 405, "PUT is not allowed on /v1/cases; it takes GET, POST"),
                 ("DELETE", "/v1/cases/\(reference)", token["amina"], nil, [:], 405, "it takes GET, PATCH"),

@@ -73,7 +73,7 @@ struct HTTPTransferTests {
 
             let refusals: [(token: String?, path: String, body: Any, headers: [String: String], status: Int, detail: String)] = [
                 (token["maria"], "/v1/imports/avrr?again=true", good, Self.csv, 403, "maria may not import avrr cases: it needs the role caseworker; maria has: manager"),
-                (token["amina"], "/v1/imports/avrr", good, ["Content-Type": "application/json"], 415, "an import's body is CSV: send Content-Type text/csv, not application/json"),
+                (token["amina"], "/v1/imports/avrr", good, ["Content-Type": "application/json"], 415, "the body is sent as application/json: an import's body is CSV: send Content-Type text/csv"),
                 (token["amina"], "/v1/imports/nope", good, Self.csv, 404, "no workflow nope; known workflows: avrr, jpa.period, jpa.operation, secondment, crvs"),
                 (token["amina"], "/v1/imports/avrr?agian=true", good, Self.csv, 400, "the query parameter agian is not taken here; parameters: again, name"),
                 (token["amina"], "/v1/imports/avrr", "", Self.csv, 422, "the uploaded file was refused: 1 problem; nothing was imported"),

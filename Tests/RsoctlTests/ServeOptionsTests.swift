@@ -54,6 +54,7 @@ struct ServeOptionsTests {
                 #"rso_cases{workflow="avrr",state="registered"}"#: 1,
                 #"rso_cases{workflow="avrr",state="closed"}"#: 0,
                 "rso_db_pool_connections": pool,
+                "rso_db_pool_connections_in_use": 0,
                 // The scrape itself is in flight while it is answered.
                 "rso_http_requests_in_flight": 1,
             ]

@@ -33,6 +33,64 @@ extension TimeoutTests {
         }
     }
 
+    @Test("rso_db_pool_connections_in_use counts the connections answering a statement: one while a write waits on a row lock, then none")
+    func poolConnectionsInUse() async throws {
+        try await Self.withCase { db, reference in
+            let token = try await HTTPAPITests.tokens(db, ["amina"])["amina"]
+            let server = try await ServeTests.Server.start(ChildProcess.adding("lock_timeout=20", to: db.url), arguments: ["--pool", "2"])
+            let inUse = #"rso_db_pool_connections_in_use"#
+            #expect(try await ServeOptionsTests.samples(server)[inUse] == 0)
+            let holder = try await LockHolder.hold(db, reference: reference)
+            let write = Task { try await server.send("POST", "/v1/cases/\(reference)/transitions/start_counselling", token: token).status }
+            #expect(try await ChildProcess.eventually(within: 15) { try await Self.waitingForLock(db) == 1 }, "the write never reached the lock")
+            // The scrape reads the case counts on the other connection, and is done with it when it counts.
+            let during = try await ServeOptionsTests.samples(server)
+            #expect(during[inUse] == 1 && during["rso_db_pool_connections"] == 2, "\(during.filter { $0.key.hasPrefix("rso_db") })")
+            try await holder.release()
+            #expect(try await write.value == 200)
+            #expect(try await ServeOptionsTests.samples(server)[inUse] == 0)
+            #expect(await server.stop().exitCode == 0)
+        }
+    }
+
+    /// A client that asks for an export and then reads nothing: a socket with a 4 KiB receive buffer, which takes the
+    /// head and then sleeps.
+    static let stalledClient = """
+        import socket, sys, time
+        host, port, token = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect((host, port))
+        s.sendall(f"GET /v1/exports/avrr HTTP/1.1\\r\\nHost: {host}\\r\\nAuthorization: Bearer {token}\\r\\n\\r\\n".encode())
+        print(s.recv(200).split(b"\\r\\n")[0].decode(), flush=True)
+        time.sleep(120)
+        """
+
+    @Test("an export whose client stops reading is stopped after --request-timeout, and its database connection released")
+    func aStalledExportReleasesItsConnection() async throws {
+        try await TestDatabase.with(.postgres) { db in
+            try await db.addStandardUsers()
+            // About 10 MB of CSV: more than the sockets between server and client can buffer.
+            let padding = String(repeating: "h", count: 150)
+            let rows = (1...50_000).map { "Traveller \($0),THA,other,\(padding)" }
+            _ = try await TransferCommandTests.withFile("full_name,host_country,category,household_ref\n" + rows.joined(separator: "\n") + "\n") { path in
+                try await db.succeed(["import", "avrr", path, "--actor", "amina"])
+            }
+            let token = try #require(try await HTTPAPITests.tokens(db, ["amina"])["amina"])
+            let server = try await ServeTests.Server.start(db.url, arguments: ["--pool", "2", "--request-timeout", "2"])
+            let address = try #require(server.base.split(separator: "/").last?.split(separator: ":"))
+            let client = try ChildProcess.tool("/usr/bin/env", ["python3", "-c", Self.stalledClient, String(address[0]), String(address[1]), token])
+            #expect(await ChildProcess.eventually(within: 30) { client.stdoutSoFar.hasPrefix("HTTP/1.1 200") }, "\(client.stdoutSoFar)")
+            // The export's statement (reading, or blocked sending rows) or its open transaction, until it is stopped.
+            let busy = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+            let released = await ChildProcess.eventually(within: 20) { (try? await ChildProcess.psqlValue(db.url, busy)) == "0" }
+            #expect(released, "the stalled export still holds its connection")
+            client.terminate()
+            _ = await client.finish(timeout: 10)
+            #expect(await server.stop().exitCode == 0)
+        }
+    }
+
     // Counted per 3 s of wall time: run with the timed specs, on a quiet machine, so that 20 requests take well
     // under 3 s (under the whole suite's load a request took seconds).
     @Test("after 20 bad tokens from one address it answers 429 with Retry-After without looking; a valid token still passes")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import WorkflowEngine
 
 /// The reference store: PostgreSQL through a pooled `PostgresClient`.
@@ -10,6 +11,10 @@ public struct PostgresStore: CaseStore {
     let client: PostgresClient
     let location: PostgresLocation
     let logger: Logger
+    /// Connections leased from the pool now: PostgresNIO does not say.
+    let leases = LeaseCount()
+
+    public var connectionsInUse: Int? { leases.current }
 
     /// Connects, runs `body` with the store, and closes the pool afterwards.
     ///
@@ -206,11 +211,22 @@ public struct PostgresStore: CaseStore {
     /// connection closes without an answer ends with the lost connection (see `PostgresConnection.answering`).
     func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in
-                try await connection.answering { try await body(connection) }
+            return try await client.withConnection { [leases] connection in
+                leases.add(1)
+                defer { leases.add(-1) }
+                return try await connection.answering { try await body(connection) }
             }
         } catch {
             throw PostgresErrors.translate(error, location: location)
         }
     }
+}
+
+/// A count shared by every copy of a store (the store is a value; its pool is one).
+final class LeaseCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    var current: Int { count.load(ordering: .relaxed) }
+
+    func add(_ delta: Int) { count.add(delta, ordering: .relaxed) }
 }

@@ -11,6 +11,9 @@ public final class SQLiteStore: CaseStore {
     let path: String
     let access = SerialAccess()
 
+    /// One connection, no pool.
+    public var connectionsInUse: Int? { nil }
+
     private init(connection: SQLiteConnection, path: String) {
         self.connection = connection
         self.path = path

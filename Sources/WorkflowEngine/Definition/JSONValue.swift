@@ -90,6 +90,8 @@ public enum JSONCoding {
     /// A value's canonical text, written directly (`BulkJSON`) rather than through `JSONEncoder`, which took a tenth of
     /// a transition's time (the history chain and the stores' bindings encode every event's fields).
     public static func data(_ value: JSONValue) -> Data { Data(BulkJSON.bytes(value)) }
+    /// The same text as bytes, for a writer that copies them anyway (a response body, a log line).
+    public static func bytes(_ value: JSONValue) -> [UInt8] { BulkJSON.bytes(value) }
     public static func string(_ value: JSONValue) -> String { String(decoding: BulkJSON.bytes(value), as: UTF8.self) }
     public static func data(_ fields: FieldValues) -> Data { data(.object(fields)) }
     public static func string(_ fields: FieldValues) -> String { string(.object(fields)) }

@@ -122,6 +122,10 @@ public protocol CaseStore: MetricsStore, TimerStore, BulkStore, AccessLogStore, 
     func context(_ query: ContextQuery) async throws -> RequestContext
     func history(of caseID: UUID) async throws -> [EventRecord]
     func listCases(_ query: CaseQuery) async throws -> [CaseRecord]
+
+    /// Connections of the store's pool answering a statement at this moment (`rso_db_pool_connections_in_use`); nil
+    /// for a store without a pool (SQLite).
+    var connectionsInUse: Int? { get }
 }
 
 /// Single reads, each a `context` asking for one thing.
