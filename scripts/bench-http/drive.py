@@ -502,6 +502,11 @@ def main():
             sampler.halt.set()
         note("stopping the server (SIGTERM)")
         stop = server.stop()
+        keep = os.environ.get("RSO_BENCH_ARTIFACTS")
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            shutil.copy(server.log_path, os.path.join(keep, "server.log"))
+            note(f"the server's log kept in {keep}/server.log")
     after = load_average()
 
     at_10 = next((s for s in sampler.samples if s[1] >= total / 10), sampler.samples[-1])
