@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import WorkflowEngine
 
@@ -29,4 +30,9 @@ public enum APILimits {
     public static let body = 1 << 20
     /// 256 MiB: an import's CSV body, written to a file as it arrives, never held in memory.
     public static let importBody = 256 << 20
+}
+
+extension Request {
+    /// `Idempotency-Key`: the CLI's `--idempotency-key`, on every write.
+    var idempotencyKey: String? { headers[HTTPField.Name("Idempotency-Key")!] }
 }

@@ -39,7 +39,7 @@ struct CaseRoutes: Sendable {
         let record = try await counted("open", workflow: { WorkflowID.parse(workflow) }) {
             try await engine.open(
                 WorkflowID.parse(workflow), fields: try JSONBody.fields(body), parent: parent.map(CaseLocator.init), as: try actor(context),
-                idempotencyKey: idempotencyKey(request))
+                idempotencyKey: request.idempotencyKey)
         }
         var response = try await caseResponse(record, status: .created)
         response.headers[.location] = "/v1/cases/\(record.reference)"
@@ -53,7 +53,7 @@ struct CaseRoutes: Sendable {
         let record = try await counted(transition, workflow: { await workflow(of: locator) }) {
             try await engine.advance(
                 locator, transition, fields: try JSONBody.fields(body), reason: try JSONBody.text(body, "reason"),
-                as: try actor(context), expectedVersion: try expectedVersion(request), idempotencyKey: idempotencyKey(request))
+                as: try actor(context), expectedVersion: try expectedVersion(request), idempotencyKey: request.idempotencyKey)
         }
         metrics.transition(workflow: record.workflow, transition: transition)
         return try await caseResponse(record, status: .ok)
@@ -69,7 +69,7 @@ struct CaseRoutes: Sendable {
         let record = try await counted("update", workflow: { await workflow(of: locator) }) {
             try await engine.update(
                 locator, fields: fields, reason: try JSONBody.text(body, "reason"), as: try actor(context),
-                expectedVersion: try expectedVersion(request), idempotencyKey: idempotencyKey(request))
+                expectedVersion: try expectedVersion(request), idempotencyKey: request.idempotencyKey)
         }
         return try await caseResponse(record, status: .ok)
     }
@@ -90,7 +90,7 @@ struct CaseRoutes: Sendable {
         let record = try await counted("record", workflow: { await workflow(of: locator) }) {
             try await engine.record(
                 locator, outcome: try context.parameters.require("outcome"), count: count,
-                reason: try JSONBody.text(body, "reason"), as: try actor(context), idempotencyKey: idempotencyKey(request))
+                reason: try JSONBody.text(body, "reason"), as: try actor(context), idempotencyKey: request.idempotencyKey)
         }
         return try await caseResponse(record, status: .ok)
     }
@@ -157,8 +157,6 @@ struct CaseRoutes: Sendable {
     private func reference(_ context: APIRequestContext) throws -> CaseLocator {
         CaseLocator(try context.parameters.require("reference"))
     }
-
-    private func idempotencyKey(_ request: Request) -> String? { request.headers[HTTPField.Name("Idempotency-Key")!] }
 
     /// `If-Match: "3"` (or `3`): the version the client last saw; a `*` or no header checks nothing. The document's
     /// pattern for the header is this one.

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOConcurrencyHelpers
 import NIOCore
 import WorkflowEngine
 import WorkflowViews
@@ -30,7 +29,7 @@ struct TransferRoutes: Sendable {
         let summary = try await Upload.withFile(of: request.body, limit: APILimits.importBody, context: context) { path in
             try await engine.importCases(
                 workflow, from: path, named: name, as: actor, again: again,
-                idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!])
+                idempotencyKey: request.idempotencyKey)
         }
         return JSONBody.response(.ok, ImportView(summary))
     }
@@ -64,8 +63,8 @@ struct TransferRoutes: Sendable {
                 try await out.write(document.piece(exported, index: out.items))
             }
             out.append(document.closing)
-            writer = out.writer
             try await out.flush()
+            writer = out.writer
             try await writer.finish(nil)
         })
     }
@@ -82,102 +81,4 @@ struct TransferRoutes: Sendable {
     static func requireCSV(_ request: Request) throws {
         try MediaType.require(request, importMediaTypes.contains, expected: "an import's body is CSV: send Content-Type text/csv")
     }
-}
-
-/// An export's rows, gathered into chunks of about 64 KiB before they are written: a write per row would cost a
-/// syscall and a chunk header each. A chunk the client has not taken within `stallLimit` ends the export
-/// (`ExportStalled`). Used by one task at a time (the store hands over one row at a time and waits, and a chunk's
-/// write is awaited before the next row), hence unchecked.
-private final class ChunkedWriter: @unchecked Sendable {
-    var writer: any ResponseBodyWriter
-    private let stallLimit: Duration
-    private var buffer = ByteBuffer()
-    private(set) var items = 0
-
-    init(_ writer: any ResponseBodyWriter, stallLimit: Duration) {
-        self.writer = writer
-        self.stallLimit = stallLimit
-    }
-
-    func append(_ text: String) { buffer.writeString(text) }
-
-    func write(_ item: String) async throws {
-        buffer.writeString(item)
-        items += 1
-        if buffer.readableBytes >= 1 << 16 { try await flush() }
-    }
-
-    func flush() async throws {
-        guard buffer.readableBytes > 0 else { return }
-        let chunk = buffer
-        buffer = ByteBuffer()
-        let limit = stallLimit
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { try await self.writer.write(chunk); return true }
-            group.addTask {
-                try await RequestDeadline<APIRequestContext>.sleep(for: limit)
-                return false
-            }
-            defer { group.cancelAll() }
-            guard try await group.next() == true else { throw ExportStalled(limit: limit) }
-        }
-    }
-}
-
-/// The client took no chunk of an export for this long: the export is stopped and its connection released.
-struct ExportStalled: Error {
-    let limit: Duration
-}
-
-/// A request body saved to a file of its own, in a directory only this process's user may read (the body holds
-/// personal data), and removed afterwards.
-enum Upload {
-    static func withFile<Result>(
-        of body: RequestBody, limit: Int, context: APIRequestContext, _ use: (String) async throws -> Result
-    ) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rso-upload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("body.csv").path
-        let limited = LimitedBody(body: body, limit: limit)
-        do {
-            try await FileIO().writeFile(contents: limited, path: path, context: context)
-        } catch {
-            // The file system wraps what the body's sequence throws; the limit is told apart by its own flag.
-            if limited.exceeded.withLockedValue({ $0 }) {
-                throw APIRefusal(status: .contentTooLarge, detail: "the body is larger than \(limit >> 20) MiB: split the file, or import it with rsoctl import")
-            }
-            throw error
-        }
-        return try await use(path)
-    }
-}
-
-/// A request body that fails once it has given more than `limit` bytes, and says so in `exceeded`.
-struct LimitedBody: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let body: RequestBody
-    let limit: Int
-    let exceeded = NIOLockedValueBox(false)
-
-    struct BeyondLimit: Error {}
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: RequestBody.AsyncIterator
-        let limit: Int
-        let exceeded: NIOLockedValueBox<Bool>
-        var total = 0
-
-        mutating func next() async throws -> ByteBuffer? {
-            guard let buffer = try await base.next() else { return nil }
-            total += buffer.readableBytes
-            guard total <= limit else {
-                exceeded.withLockedValue { $0 = true }
-                throw BeyondLimit()
-            }
-            return buffer
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: body.makeAsyncIterator(), limit: limit, exceeded: exceeded) }
 }
