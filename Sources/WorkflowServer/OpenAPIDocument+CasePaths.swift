@@ -30,13 +30,7 @@ extension OpenAPIDocument {
                           cases:
                             type: array
                             items: {$ref: "#/components/schemas/Case"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
             post:
               operationId: openCase
               summary: Open a case (rsoctl case open).
@@ -63,16 +57,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Case"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "409": {$ref: "#/components/responses/Problem"}
-                "413": {$ref: "#/components/responses/Problem"}
-                "415": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 409, 413, 415, 422, 503))
           /v1/cases/{reference}:
             parameters:
               - $ref: "#/components/parameters/Reference"
@@ -89,13 +74,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Case"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
             patch:
               operationId: updateCase
               summary: Set fields on a case without moving it (rsoctl case update).
@@ -124,16 +103,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Case"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "409": {$ref: "#/components/responses/Problem"}
-                "413": {$ref: "#/components/responses/Problem"}
-                "415": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 409, 413, 415, 422, 503))
           /v1/cases/{reference}/history:
             parameters:
               - $ref: "#/components/parameters/Reference"
@@ -148,13 +118,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/History"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
           /v1/cases/{reference}/transitions/{transition}:
             parameters:
               - $ref: "#/components/parameters/Reference"
@@ -187,16 +151,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Case"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "409": {$ref: "#/components/responses/Problem"}
-                "413": {$ref: "#/components/responses/Problem"}
-                "415": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 409, 413, 415, 422, 503))
           /v1/cases/{reference}/outcomes/{outcome}:
             parameters:
               - $ref: "#/components/parameters/Reference"
@@ -229,15 +184,6 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Case"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "409": {$ref: "#/components/responses/Problem"}
-                "413": {$ref: "#/components/responses/Problem"}
-                "415": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 409, 413, 415, 422, 503))
         """
 }

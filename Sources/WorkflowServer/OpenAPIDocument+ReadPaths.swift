@@ -16,13 +16,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/StageReport"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
           /v1/metrics/{workflow}/flow:
             parameters:
               - $ref: "#/components/parameters/Workflow"
@@ -40,13 +34,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/FlowReport"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
           /v1/metrics/{workflow}/durations:
             parameters:
               - $ref: "#/components/parameters/Workflow"
@@ -61,13 +49,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/DurationReport"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
           /v1/metrics/{workflow}/outcomes:
             parameters:
               - $ref: "#/components/parameters/Workflow"
@@ -85,13 +67,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/OutcomeReport"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
           /v1/reports/{report}:
             parameters:
               - name: report
@@ -115,13 +91,7 @@ extension OpenAPIDocument {
                           rows:
                             type: array
                             items: {type: object}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
           /v1/workflows:
             get:
               operationId: listWorkflows
@@ -138,11 +108,7 @@ extension OpenAPIDocument {
                           workflows:
                             type: array
                             items: {$ref: "#/components/schemas/Workflow"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 503))
           /v1/workflows/{workflow}:
             parameters:
               - $ref: "#/components/parameters/Workflow"
@@ -155,13 +121,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Workflow"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
           /v1/workflows/{workflow}/graph:
             parameters:
               - $ref: "#/components/parameters/Workflow"
@@ -176,13 +136,7 @@ extension OpenAPIDocument {
                   content:
                     text/plain:
                       schema: {type: string}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
           /v1/users:
             get:
               operationId: listUsers
@@ -199,11 +153,7 @@ extension OpenAPIDocument {
                           users:
                             type: array
                             items: {$ref: "#/components/schemas/User"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 503))
           /v1/users/{name}:
             parameters:
               - {name: name, in: path, required: true, schema: {type: string}, description: "The user's name."}
@@ -223,12 +173,6 @@ extension OpenAPIDocument {
                           changes:
                             type: array
                             items: {$ref: "#/components/schemas/UserChange"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
         """
 }

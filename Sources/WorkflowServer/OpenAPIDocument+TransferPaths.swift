@@ -23,15 +23,7 @@ extension OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/ImportSummary"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "413": {$ref: "#/components/responses/Problem"}
-                "415": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 413, 415, 422, 503))
           /v1/exports/{workflow}:
             parameters:
               - $ref: "#/components/parameters/Workflow"
@@ -55,12 +47,6 @@ extension OpenAPIDocument {
                       schema: {type: string}
                     application/json:
                       schema: {$ref: "#/components/schemas/Export"}
-                "400": {$ref: "#/components/responses/Problem"}
-                "401": {$ref: "#/components/responses/Problem"}
-                "429": {$ref: "#/components/responses/Problem"}
-                "403": {$ref: "#/components/responses/Problem"}
-                "404": {$ref: "#/components/responses/Problem"}
-                "422": {$ref: "#/components/responses/Problem"}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(400, 401, 429, 403, 404, 422, 503))
         """
 }

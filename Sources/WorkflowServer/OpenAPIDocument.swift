@@ -44,6 +44,12 @@ enum OpenAPIDocument {
     /// the shared components, each in a file of its own (`OpenAPIDocument+…`).
     static let yaml = [head, casePaths, readPaths, transferPaths, components].joined(separator: "\n")
 
+    /// An operation's refusals, in the order given: each status answered with an RFC 9457 problem body. The lines
+    /// continue at the indentation of an operation's responses in the document's text.
+    static func problems(_ statuses: Int...) -> String {
+        statuses.map { "\"\($0)\": {$ref: \"#/components/responses/Problem\"}" }.joined(separator: "\n        ")
+    }
+
     private static let head = """
         openapi: 3.1.0
         info:
@@ -123,7 +129,7 @@ enum OpenAPIDocument {
                   content:
                     text/plain:
                       schema: {type: string}
-                "503": {$ref: "#/components/responses/Problem"}
+                \(problems(503))
           /openapi.json:
             get:
               operationId: documentJSON

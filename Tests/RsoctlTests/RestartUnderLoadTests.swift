@@ -30,6 +30,18 @@ struct RestartUnderLoadTests {
             return Cluster(url: url, directory: directory, packageRoot: root)
         }
 
+        /// Runs `body` on a fresh cluster, and stops the cluster afterwards, whether `body` threw or not.
+        static func with(_ body: (Cluster) async throws -> Void) async throws {
+            let cluster = try await start()
+            do {
+                try await body(cluster)
+            } catch {
+                await cluster.stop()
+                throw error
+            }
+            await cluster.stop()
+        }
+
         func stop() async {
             _ = try? await RsoctlProcess.tool("/bin/bash", [packageRoot.appendingPathComponent("scripts/pg-throwaway").path, "stop", directory],
                                               timeout: 60)
@@ -61,14 +73,7 @@ struct RestartUnderLoadTests {
 
     @Test("every command ends (0, 71 or 75), none at its deadline, while PostgreSQL restarts four times")
     func restartUnderLoad() async throws {
-        let cluster = try await Cluster.start()
-        do {
-            try await run(on: cluster)
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        await cluster.stop()
+        try await Cluster.with { try await run(on: $0) }
     }
 
     private func run(on cluster: Cluster) async throws {
