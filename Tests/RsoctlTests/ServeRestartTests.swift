@@ -47,14 +47,7 @@ extension RestartUnderLoadTests {
 
     @Test("rsoctl serve answers 201 or 503 while PostgreSQL restarts, none hangs, the pool recovers; a write answered 503 never landed; SIGTERM under load loses no acknowledged write")
     func serverThroughRestartsAndStop() async throws {
-        let cluster = try await Cluster.start()
-        do {
-            try await serve(on: cluster)
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        await cluster.stop()
+        try await Cluster.with { try await serve(on: $0) }
     }
 
     private func serve(on cluster: Cluster) async throws {
@@ -101,5 +94,52 @@ extension RestartUnderLoadTests {
         #expect(acknowledged.count >= 3, "too few opens before the stop: \(stopping.count)")
         #expect(acknowledged.isSubset(of: try await Self.landedKeys(cluster.url, prefix: "stop")), "an acknowledged write was lost")
         #expect(stopping.allSatisfy { [201, 503, -1].contains($0.status) }, "\(Dictionary(grouping: stopping, by: \.status).mapValues(\.count))")
+    }
+}
+
+extension RestartUnderLoadTests {
+    /// A client that reads an export slowly (64 KiB every 50 ms) and prints how much it got, and whether it all came.
+    static let slowExportClient = """
+        import sys, time, urllib.request
+        request = urllib.request.Request(sys.argv[1] + "/v1/exports/avrr", headers={"Authorization": "Bearer " + sys.argv[2]})
+        got = 0
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                while chunk := answer.read(65536):
+                    got += len(chunk)
+                    time.sleep(0.05)
+            print("complete", got, flush=True)
+        except Exception as error:
+            print("cut", got, type(error).__name__, flush=True)
+        """
+
+    @Test("PostgreSQL restarted while an export streams to a slow client: the export is cut, the server lives on and the next export is whole")
+    func exportThroughARestart() async throws {
+        try await Cluster.with { cluster in
+            let setUp = TestDatabase(backend: .postgres, url: cluster.url)
+            try await setUp.succeed(["db", "migrate"])
+            try await setUp.addStandardUsers()
+            // About 8 MB of CSV, so that the export is still streaming when PostgreSQL goes away.
+            let padding = String(repeating: "h", count: 150)
+            let rows = (1...40_000).map { "Traveller \($0),THA,other,\(padding)" }
+            _ = try await TransferCommandTests.withFile("full_name,host_country,category,household_ref\n" + rows.joined(separator: "\n") + "\n") { path in
+                try await setUp.succeed(["import", "avrr", path, "--actor", "amina"])
+            }
+            let token = try #require(try await HTTPAPITests.tokens(setUp, ["amina"])["amina"])
+            let server = try await ServeTests.Server.start(cluster.url, environment: ["RSO_CONNECT_TIMEOUT": "5"])
+            let client = try ChildProcess.tool("/usr/bin/env", ["python3", "-c", Self.slowExportClient, server.base, token])
+            try await Task.sleep(for: .seconds(2))
+            let restarted = try await cluster.restart(mode: "fast")
+            #expect(restarted.exitCode == 0, "pg_ctl restart -m fast failed: \(restarted)")
+            let cut = await client.finish(timeout: 120)
+            #expect(cut.stdout.hasPrefix("cut "), "the export was not cut by the restart: \(cut)")
+            #expect(server.process.isRunning, "the server died: \(server.process.stderrSoFar.suffix(2_000))")
+
+            let whole = try await ChildProcess.eventually(within: 30) {
+                (try? await server.send("GET", "/v1/exports/avrr", token: token))?.text.split(separator: "\n").count == 40_001
+            }
+            #expect(whole, "an export after the restart is whole")
+            #expect(await server.stop().exitCode == 0)
+        }
     }
 }

@@ -158,6 +158,7 @@ extension PostgresStore {
         let query: PostgresQuery
         if let asOf {
             query = """
+                DECLARE rso_export NO SCROLL CURSOR FOR
                 SELECT c.id, c.reference, s.state, c.created_at, p.reference, c.fields::text, c.case_key
                 FROM cases c
                 JOIN stage_intervals s ON s.case_id = c.id AND s.entered_at < \(asOf) AND (s.left_at IS NULL OR s.left_at >= \(asOf))
@@ -167,6 +168,7 @@ extension PostgresStore {
                 """
         } else {
             query = """
+                DECLARE rso_export NO SCROLL CURSOR FOR
                 SELECT c.id, c.reference, c.state, c.created_at, p.reference, c.fields::text, c.case_key
                 FROM cases c LEFT JOIN cases p ON p.id = c.parent_id
                 WHERE c.workflow = \(workflow)
@@ -174,14 +176,35 @@ extension PostgresStore {
                 """
         }
         try await run { connection in
-            // One query is one snapshot; its rows stream with back-pressure, so memory stays flat.
-            let rows = try await connection.query(query, logger: logger).decode((UUID, String, String, PostgresInstant, String?, String, String?).self)
-            for try await (id, reference, state, openedAt, parent, fields, caseKey) in rows {
-                try await each(ExportedCase(id: id, reference: reference, state: state, openedAt: openedAt.date,
-                                            parentReference: parent, fields: try JSONCoding.fields(from: fields), caseKey: caseKey))
+            // One snapshot (a read-only repeatable-read transaction) read through a cursor a page at a time: memory
+            // stays flat, and each page's rows are taken off the connection before a slow consumer (an HTTP client)
+            // sees any. A row stream left waiting for such a consumer crashed the process when the server closed the
+            // connection (PostgresNIO's RowStreamStateMachine: "How can we receive a body part, after a
+            // channelReadComplete, but no read has been forwarded yet"; docs/postgresnio-memory.md).
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                try await connection.query(query, logger: logger)
+                while true {
+                    var page: [ExportedCase] = []
+                    let rows = try await connection.query("FETCH \(unescaped: String(Self.exportPage)) FROM rso_export", logger: logger)
+                    for try await (id, reference, state, openedAt, parent, fields, caseKey)
+                        in rows.decode((UUID, String, String, PostgresInstant, String?, String, String?).self) {
+                        page.append(ExportedCase(id: id, reference: reference, state: state, openedAt: openedAt.date,
+                                                 parentReference: parent, fields: try JSONCoding.fields(from: fields), caseKey: caseKey))
+                    }
+                    for exported in page { try await each(exported) }
+                    if page.count < Self.exportPage { break }
+                }
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
         }
     }
+
+    /// Cases fetched at a time by an export.
+    static let exportPage = 1_000
 }
 
 /// One batch of cases in COPY's text format, with the references they were given.
