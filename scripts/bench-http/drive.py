@@ -8,7 +8,10 @@
    that autovacuum's pass over the imported rows does not run (and count) during the levels.
 3. `rsoctl serve --listen 127.0.0.1:0` on the HTTP database with its defaults (and any --serve-arg), its log (JSON
    lines on stderr) into a file; the connections it holds to PostgreSQL are counted in pg_stat_activity.
-4. At each connection count, highest first, wrk (one thread) drives POST /v1/cases/{ref}/transitions/{name} for the
+4. A warm-up first, untimed: wrk drives both operations for WARM_UP_SECONDS at the highest connection count, on cases of
+   its own, so that the first level does not count the server's first seconds (its connections' first statements
+   prepared, its token and user caches filled). Its answers are checked like every level's, and not reported.
+   Then at each connection count, highest first, wrk (one thread) drives POST /v1/cases/{ref}/transitions/{name} for the
    seconds given, then GET /v1/cases/{ref} (scripts/bench-http/wrk.lua says how). The highest count goes first so
    that the server has held its most connections and requests in flight before the "10%" reading below: growth
    after it is growth per request, not the cost of more connections.
@@ -42,6 +45,7 @@ TARGET_RSS = 0.10      # RSS at the end within this fraction of RSS after 10% of
 TARGET_P99_MS = 50.0   # p99 at 64 connections, both operations
 LIBRARY_WORKERS = 16
 SHOW_CASES = 1000
+WARM_UP_SECONDS = 3.0  # at most; never more than a level's seconds
 PATH_STEPS = 5         # transitions per case: registered → counselling → awaiting_approval → approved → travel_arranged → returned
 OPERATIONS = [("transitions", "POST /v1/cases/{ref}/transitions/{name}"), ("show", "GET /v1/cases/{ref}")]
 
@@ -327,18 +331,19 @@ def health_ready(address):
 
 # --- 4. the levels ---------------------------------------------------------------------------------------------------
 
-def drive(args, address, server_pid, postmaster, operation, connections, references):
-    refs_path = os.path.join(args.work, f"{operation}-{connections}.refs")
+def drive(args, address, server_pid, postmaster, operation, connections, references, seconds=None, stage=""):
+    seconds = seconds or args.seconds
+    refs_path = os.path.join(args.work, f"{operation}-{connections}{'-warm-up' if stage else ''}.refs")
     with open(refs_path, "w") as f:
         f.write("\n".join(references) + "\n")
-    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{args.seconds:g}s", "--timeout", "10s",
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s",
                "-s", args.wrk_script, f"http://{address}", "--", operation, refs_path, "1"]
     plural = "s" if connections != 1 else ""
-    note(f"{operation}, {connections} connection{plural}: " + " ".join(command))
+    note(f"{stage}{operation}, {connections} connection{plural}: " + " ".join(command))
     before = (cpu_seconds(server_pid), cluster_cpu_seconds(postmaster), children_cpu_seconds())
-    result = run(command, timeout=args.seconds + 120, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    result = run(command, timeout=seconds + 120, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     after = (cpu_seconds(server_pid), cluster_cpu_seconds(postmaster), children_cpu_seconds())
-    with open(os.path.join(args.work, f"wrk-{operation}-{connections}.out"), "w") as f:
+    with open(os.path.join(args.work, f"wrk-{operation}-{connections}{'-warm-up' if stage else ''}.out"), "w") as f:
         f.write(result.stdout)
     lines = [l for l in result.stdout.splitlines() if l.startswith("rso-bench-result ")]
     if result.returncode != 0 or not lines:
@@ -355,7 +360,7 @@ def drive(args, address, server_pid, postmaster, operation, connections, referen
                                       for name, seconds in zip(["server", "postgres", "wrk"], used)}
     measured["cpus_busy"] = round(sum(used) / measured["duration_s"], 2)
     socket_errors = sum(measured["socket_errors"].values())
-    note(f"{operation}, {connections} connection{plural}: {measured['per_s']:.0f} requests/s, p50 {measured['p50_ms']} ms, "
+    note(f"{stage}{operation}, {connections} connection{plural}: {measured['per_s']:.0f} requests/s, p50 {measured['p50_ms']} ms, "
          f"p99 {measured['p99_ms']} ms, non-2xx {measured['failed']}, socket errors {socket_errors}, "
          f"CPU µs/request {measured['cpu_us_per_request']}, {measured['cpus_busy']} CPUs busy"
          + (", RAN OUT OF CASES" if measured["starved"] else ""))
@@ -380,7 +385,8 @@ def ms(value):
 
 def report_table(report):
     lines = [f"scripts/bench http — rsoctl serve on {report['library']['server']}, driven by wrk (1 thread, keep-alive) on "
-             f"loopback, {report['seconds_per_level']:g} s per operation and level;",
+             f"loopback, {report['seconds_per_level']:g} s per operation and level, after an unreported warm-up of "
+             f"{report['warm_up']['seconds']:g} s per operation at {report['warm_up']['connections']} connections;",
              "transitions: fresh AVRR cases driven registered → returned (5 transitions each) as rsobench transitions "
              "drives them through engine.advance; reads: GET of 1,000 cases in turn; latencies are per request."]
     header = ["operation", "connections", "requests/s", "p50 ms", "p99 ms", "non-2xx", "RSS after (MiB)",
@@ -466,14 +472,18 @@ def main():
     before = load_average()
     library = library_rate(args)
     per_level = {c: cases_per_level(library["per_s"], args.seconds, c) for c in levels}
-    references = open_cases(args, SHOW_CASES + sum(per_level.values()))
-    show_refs, rest = references[:SHOW_CASES], references[SHOW_CASES:]
+    warm_up_seconds = min(WARM_UP_SECONDS, args.seconds)
+    warm_up_cases = cases_per_level(library["per_s"], warm_up_seconds, levels[0])
+    references = open_cases(args, SHOW_CASES + warm_up_cases + sum(per_level.values()))
+    show_refs, warm_up_refs, rest = (references[:SHOW_CASES], references[SHOW_CASES:SHOW_CASES + warm_up_cases],
+                                     references[SHOW_CASES + warm_up_cases:])
 
     postmaster = postmaster_pid()
     pool = None
     server = Server(args)
     sampler = None
     measured = []
+    warm_up = []
     stop = None
     try:
         address = server.wait_listening()
@@ -485,6 +495,11 @@ def main():
         sampler = Sampler(server)
         start_rss = sampler.sample()[1]
         sampler.start()
+        for operation, _ in OPERATIONS:
+            warm_up.append(drive(args, address, server.process.pid, postmaster, operation, levels[0],
+                                 warm_up_refs if operation == "transitions" else show_refs,
+                                 seconds=warm_up_seconds, stage="warm-up: "))
+        time.sleep(1)
         for connections in levels:
             mine, rest = rest[:per_level[connections]], rest[per_level[connections]:]
             for operation, _ in OPERATIONS:
@@ -511,8 +526,8 @@ def main():
 
     at_10 = next((s for s in sampler.samples if s[1] >= total / 10), sampler.samples[-1])
     errors = []
-    for level in measured:
-        name = f"{level['operation']} at {level['connections']}"
+    for level in warm_up + measured:
+        name = f"{'the warm-up of ' if level in warm_up else ''}{level['operation']} at {level['connections']}"
         if level["failed"]:
             errors.append(f"{name}: {level['failed']} non-2xx answers ({level['statuses']})")
         socket_errors = {k: v for k, v in level["socket_errors"].items() if v}
@@ -539,6 +554,8 @@ def main():
     p99_met = all(v is not None and v < TARGET_P99_MS for v in p99_values.values()) if p99_values else None
     report = {
         "seconds_per_level": args.seconds,
+        "warm_up": {"seconds": warm_up_seconds, "connections": levels[0],
+                    "levels": [{k: l[k] for k in ("operation", "per_s", "p50_ms", "p99_ms", "failed")} for l in warm_up]},
         "cpus": os.cpu_count(),
         "library": library,
         "levels": measured,

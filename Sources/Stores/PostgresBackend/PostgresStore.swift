@@ -13,6 +13,8 @@ public struct PostgresStore: CaseStore {
     let logger: Logger
     /// Connections leased from the pool now: PostgresNIO does not say.
     let leases = LeaseCount()
+    /// The connection every call of this copy uses (`onOneConnection`); nil: each call leases one of its own.
+    private var pinned: PostgresConnection?
 
     public var connectionsInUse: Int? { leases.current }
 
@@ -39,7 +41,7 @@ public struct PostgresStore: CaseStore {
             configuration.options.minimumConnections = maximumConnections
             configuration.options.keepAliveBehavior = nil
         }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: configuration, eventLoopGroup: SpreadEventLoops(), backgroundLogger: logger)
         let store = PostgresStore(client: client, location: location, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
@@ -211,6 +213,7 @@ public struct PostgresStore: CaseStore {
     /// connection closes without an answer ends with the lost connection (see `PostgresConnection.answering`).
     func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
+            if let pinned { return try await pinned.answering { try await body(pinned) } }
             return try await client.withConnection { [leases] connection in
                 leases.add(1)
                 defer { leases.add(-1) }
@@ -222,11 +225,43 @@ public struct PostgresStore: CaseStore {
     }
 }
 
+extension PostgresStore {
+    /// Leases one connection for every call `body` makes: a request that reads, then writes, waits for the pool once.
+    public func onOneConnection<T: Sendable>(_ body: (any CaseStore) async throws -> T) async throws -> T {
+        if pinned != nil { return try await body(self) }
+        var bodyFailed = false
+        do {
+            return try await client.withConnection { [leases] connection in
+                leases.add(1)
+                defer { leases.add(-1) }
+                var store = self
+                store.pinned = connection
+                do {
+                    return try await body(store)
+                } catch {
+                    bodyFailed = true
+                    throw error
+                }
+            }
+        } catch {
+            // The body's errors are already the engine's; only the pool's own need translating.
+            if bodyFailed { throw error }
+            throw PostgresErrors.translate(error, location: location)
+        }
+    }
+}
+
 /// A count shared by every copy of a store (the store is a value; its pool is one).
 final class LeaseCount: Sendable {
     private let count = Atomic<Int>(0)
+    private let leases = Atomic<Int>(0)
 
     var current: Int { count.load(ordering: .relaxed) }
+    /// Leases taken since the store opened: how many times its callers waited for the pool.
+    var taken: Int { leases.load(ordering: .relaxed) }
 
-    func add(_ delta: Int) { count.add(delta, ordering: .relaxed) }
+    func add(_ delta: Int) {
+        count.add(delta, ordering: .relaxed)
+        if delta > 0 { leases.add(delta, ordering: .relaxed) }
+    }
 }

@@ -14,6 +14,9 @@ public final class SQLiteStore: CaseStore {
     /// One connection, no pool.
     public var connectionsInUse: Int? { nil }
 
+    /// One file, one connection: every call already uses it.
+    public func onOneConnection<T: Sendable>(_ body: (any CaseStore) async throws -> T) async throws -> T { try await body(self) }
+
     private init(connection: SQLiteConnection, path: String) {
         self.connection = connection
         self.path = path

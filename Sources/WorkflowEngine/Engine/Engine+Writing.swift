@@ -56,6 +56,14 @@ extension Engine {
                 recent.forget(user: read.actor.name)
             }
         }
+        // One connection for the read and the write (and any retry), so the request waits for the pool only once.
+        return try await onOneConnection { engine in try await engine.decidedOnFreshRead(request, hash: hash, decide: decide) }
+    }
+
+    /// `change` on the case, the user and the key as they are now, decided again on a lost race.
+    private func decidedOnFreshRead(
+        _ request: ChangeRequest, hash: String, decide: (Read, Decider) throws -> CaseChange
+    ) async throws -> CaseRecord {
         var attempt = 1
         while true {
             let context = try await context(ContextQuery(
@@ -74,6 +82,15 @@ extension Engine {
                 guard request.expectedVersion == nil, attempt < Self.attemptsOnLostRace else { throw try await conflict(change) }
                 attempt += 1
             }
+        }
+    }
+
+    /// This engine with a store whose every call uses one connection, leased once (`CaseStore.onOneConnection`).
+    func onOneConnection<T: Sendable>(_ body: (Engine) async throws -> T) async throws -> T {
+        try await store.onOneConnection { store in
+            var engine = self
+            engine.store = store
+            return try await body(engine)
         }
     }
 

@@ -15,7 +15,7 @@ public struct Replay: Sendable, Hashable {
 /// A failed call writes nothing; a successful one writes the case and its event in one transaction.
 public struct Engine: Sendable {
     public let registry: WorkflowRegistry
-    public let store: any CaseStore
+    public internal(set) var store: any CaseStore
     public let clock: any WorkflowClock
     /// Seals personal values on their way into the store and opens them on their way out.
     public let sealing: CaseSealing
@@ -49,6 +49,16 @@ public struct Engine: Sendable {
         // Only a keyed request is ever compared with an earlier one.
         let hash = idempotencyKey == nil ? "" : RequestFingerprint.of(
             actor: actorName, ["open", workflowID, parent?.description ?? "", at?.iso8601 ?? ""], fields: fields)
+        // One connection for the read and the write, so the request waits for the pool only once.
+        return try await onOneConnection { engine in
+            try await engine.open(definition, fields: fields, parent: parent, as: actorName, at: at, idempotencyKey: idempotencyKey, hash: hash)
+        }
+    }
+
+    private func open(
+        _ definition: WorkflowDefinition, fields: FieldValues, parent: CaseLocator?, as actorName: String, at: Date?,
+        idempotencyKey: String?, hash: String
+    ) async throws -> CaseRecord {
         let context = try await context(ContextQuery(actor: actorName, idempotencyKey: idempotencyKey, locator: parent))
         let actor = try actingUser(actorName, found: context.user)
         if let replay = try await replay(context, key: idempotencyKey, hash: hash) { return try shown(replay, to: actor) }

@@ -123,6 +123,11 @@ public protocol CaseStore: MetricsStore, TimerStore, BulkStore, AccessLogStore, 
     func history(of caseID: UUID) async throws -> [EventRecord]
     func listCases(_ query: CaseQuery) async throws -> [CaseRecord]
 
+    /// Runs `body` with this store, every call of which uses one connection of the pool, leased once: a request that
+    /// reads and then writes waits for a connection once, not behind every other request twice. Each call is still
+    /// its own transaction. A store without a pool answers itself.
+    func onOneConnection<T: Sendable>(_ body: (any CaseStore) async throws -> T) async throws -> T
+
     /// Connections of the store's pool answering a statement at this moment (`rso_db_pool_connections_in_use`); nil
     /// for a store without a pool (SQLite).
     var connectionsInUse: Int? { get }
