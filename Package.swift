@@ -160,7 +160,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkflowServerTests",
-            dependencies: ["WorkflowServer", "WorkflowEngine", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: [
+                "WorkflowServer", "WorkflowEngine", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -19,7 +19,7 @@ struct TransferRoutes: Sendable {
 
     /// `POST /v1/imports/{workflow}?again=&name=` with a CSV body: every row opened, or none. The body is written to a
     /// private temporary file (the engine reads an import twice, and never holds it whole), removed when the import
-    /// ends, whatever its outcome.
+    /// ends, whatever its outcome. The import itself runs on a thread of its own (`LongWorkExecutor`).
     private func importCases(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let query = try QueryParameters(request, accepting: ["again", "name"])
         let workflow = try workflow(context)
@@ -27,9 +27,12 @@ struct TransferRoutes: Sendable {
         let (again, name) = (try query.flag("again"), try query.text("name") ?? "the uploaded file")
         let actor = try context.requireActor()
         let summary = try await Upload.withFile(of: request.body, limit: APILimits.importBody, context: context) { path in
-            try await engine.importCases(
-                workflow, from: path, named: name, as: actor, again: again,
-                idempotencyKey: request.idempotencyKey)
+            // Off the event loops: checking and sealing every row would hold up every socket of one.
+            try await withTaskExecutorPreference(LongWorkExecutor.shared) {
+                try await engine.importCases(
+                    workflow, from: path, named: name, as: actor, again: again,
+                    idempotencyKey: request.idempotencyKey)
+            }
         }
         return JSONBody.response(.ok, ImportView(summary))
     }
