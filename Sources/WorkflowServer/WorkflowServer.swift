@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -40,7 +41,8 @@ public struct WorkflowServer: Sendable {
     /// at every step: `scripts/bench http` measured a fifth less server CPU per transition. It must be called once, on
     /// the main thread, before the process starts any task: `rsoctl serve` calls it first thing. Code on a task must
     /// then neither wait on a future nor block for long, which would hold up the sockets of its loop: nothing in the
-    /// server does, but an import holds its loop while it hashes and checks its file between database calls.
+    /// server does, and an import, which hashes, checks and seals its whole file, runs on a thread of its own
+    /// (`LongWorkExecutor`).
     @discardableResult
     public static func runTasksOnEventLoops() -> Bool {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
@@ -70,6 +72,7 @@ public struct WorkflowServer: Sendable {
     /// Serves until a shutdown signal; `listening` is told the bound address (port 0 takes a free one).
     public func run(listening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         let logger = self.logger
+        let isListening = NIOLockedValueBox(false)
         let app = Application(
             router: router(),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
@@ -79,6 +82,7 @@ public struct WorkflowServer: Sendable {
                     let host = address.ipAddress ?? "?"
                     return "\(host.contains(":") ? "[\(host)]" : host):\(address.port ?? 0)"
                 } ?? "?"
+                isListening.withLockedValue { $0 = true }
                 logger.info("listening", metadata: ["address": .string(bound)])
                 listening(bound)
             },
@@ -95,7 +99,25 @@ public struct WorkflowServer: Sendable {
             Task { await group.triggerGracefulShutdown() }
         }
         defer { signals.uninstall() }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            let failedToListen = !isListening.withLockedValue { $0 }
+            throw (failedToListen ? Self.listenFailure(error, address: address) : nil) ?? error
+        }
         logger.info("stopped")
+    }
+
+    /// The refusal for an address the server could not listen on, named with why; nil for any other failure.
+    /// Without it, the socket's error reached rsoctl as a database connection failure (71).
+    static func listenFailure(_ error: any Error, address: ListenAddress) -> WorkflowError? {
+        guard let failure = error as? IOError else { return nil }
+        let reason = switch failure.errnoCode {
+        case EADDRINUSE: "the address is in use (another server listens there)"
+        case EADDRNOTAVAIL: "the host is not an address of this machine"
+        case EACCES: "the port needs privileges this process lacks (ports below 1024)"
+        default: "the system refused it (errno \(failure.errnoCode))"
+        }
+        return WorkflowError(.configuration, "cannot listen on \(address): \(reason); give rsoctl serve another --listen HOST:PORT, or stop what listens there")
     }
 }

@@ -107,6 +107,30 @@ struct ServeOptionsTests {
         }
     }
 
+    @Test("an address it cannot listen on is refused with 78 naming the address and why, not as a database failure")
+    func anAddressInUseIsNamed() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            // Another process's listener on a free port: the operator's second server, say.
+            let taken = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(taken) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                    bind(taken, generic, length) == 0 && listen(taken, 1) == 0 && getsockname(taken, generic, &length) == 0
+                }
+            }
+            try #require(bound, "could not take a port for the test")
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            let result = try await RsoctlProcess.run(["serve", "--listen", "127.0.0.1:\(port)"], databaseURL: db.url, timeout: 60)
+            #expect(result.exitCode == 78, "\(result)")
+            #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(port)") && result.stderr.contains("in use"), "\(result)")
+            #expect(!result.stderr.contains("database connection failed"), "\(result)")
+        }
+    }
+
     @Test("on IPv6 loopback it names its address as --listen takes it, [::1]:PORT, and answers there")
     func listensOnIPv6() async throws {
         try await TestDatabase.with(.sqlite) { db in
