@@ -5,7 +5,7 @@ import Testing
 @testable import WorkflowServer
 
 /// An import computes for long between its awaits. The server runs its tasks on NIO's event loops, where that would
-/// hold up every socket of a loop (a GET waited 0.9 s during a 100,000-row import), so it runs on a thread of its own,
+/// hold up every socket of a loop (a GET waited 1.26 s during a 100,000-row import), so it runs on a thread of its own,
 /// and stays there after each await, even one that an event loop answers.
 @Suite("Long work off the event loops")
 struct LongWorkExecutorTests {
