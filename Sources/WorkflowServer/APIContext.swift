@@ -9,6 +9,8 @@ public struct APIRequestContext: Hummingbird.RequestContext {
     public var actor: String?
     /// The client's IP address, for limiting bad tokens per address ("?" when the channel has none).
     public let sourceAddress: String
+    /// Set by `RequestLog`: the id its line for this request carries, for any later line about the same request.
+    public var requestID: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)

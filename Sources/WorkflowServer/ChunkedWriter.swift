@@ -10,6 +10,8 @@ final class ChunkedWriter: @unchecked Sendable {
     private let stallLimit: Duration
     private var buffer = ByteBuffer()
     private(set) var items = 0
+    /// Set when a chunk waited out `stallLimit`: the store reports its consumer's error in its own words.
+    private(set) var stalled: ExportStalled?
 
     init(_ writer: any ResponseBodyWriter, stallLimit: Duration) {
         self.writer = writer
@@ -36,7 +38,10 @@ final class ChunkedWriter: @unchecked Sendable {
                 return false
             }
             defer { group.cancelAll() }
-            guard try await group.next() == true else { throw ExportStalled(limit: limit) }
+            guard try await group.next() == true else {
+                stalled = ExportStalled(limit: limit)
+                throw ExportStalled(limit: limit)
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ import Logging
 /// the path), status and duration in milliseconds. Never a header's or a body's content. The request id comes from
 /// `X-Request-Id` when the client sent a short one of letters, digits and `-`, else is made here; the response
 /// carries it back. The same figures go to the Prometheus metrics.
-struct RequestLog<Context: Hummingbird.RequestContext>: RouterMiddleware {
+struct RequestLog: RouterMiddleware {
+    typealias Context = APIRequestContext
     static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
     let logger: Logger
@@ -32,6 +33,8 @@ struct RequestLog<Context: Hummingbird.RequestContext>: RouterMiddleware {
             metrics.requestEnded()
             metrics.request(method: request.method.rawValue, route: route, status: status, duration: elapsed)
         }
+        var context = context
+        context.requestID = id
         do {
             var response = try await next(request, context)
             status = response.status.code

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import WorkflowEngine
 import WorkflowViews
@@ -11,6 +12,8 @@ struct TransferRoutes: Sendable {
     let engine: Engine
     /// `--request-timeout`: an export's client must take each chunk within it.
     let requestTimeout: Duration
+    /// The server's log: an export cut short says so there.
+    let logger: Logger
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("imports/{workflow}") { request, context in try await importCases(request, context) }
@@ -59,17 +62,37 @@ struct TransferRoutes: Sendable {
         let document = ExportDocument(export.definition, asOf: asOf, format: format, excel: choice == .excel)
         let fileName = "\(export.definition.id)\(asOf.map { "-\($0)" } ?? "").\(format.rawValue)"
         let headers: HTTPFields = [.contentType: document.contentType, .contentDisposition: "attachment; filename=\"\(fileName)\""]
+        let (logger, stallLimit, requestID) = (logger, requestTimeout, context.requestID)
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let out = ChunkedWriter(writer, stallLimit: requestTimeout)
-            out.append(document.opening)
-            try await export.run { exported in
-                try await out.write(document.piece(exported, index: out.items))
+            let out = ChunkedWriter(writer, stallLimit: stallLimit)
+            do {
+                out.append(document.opening)
+                try await export.run { exported in
+                    try await out.write(document.piece(exported, index: out.items))
+                }
+                out.append(document.closing)
+                try await out.flush()
+            } catch {
+                // The request's line already said 200 (it is written when the answer starts): this one says the
+                // answer was cut short, and why, by the error's kind only (never a value).
+                logger.warning("export stopped", metadata: [
+                    "requestId": .string(requestID ?? "?"), "workflow": .string(export.definition.id),
+                    "casesSent": .stringConvertible(out.items), "reason": .string(Self.stopReason(out.stalled ?? error)),
+                ])
+                throw error
             }
-            out.append(document.closing)
-            try await out.flush()
             writer = out.writer
             try await writer.finish(nil)
         })
+    }
+
+    /// Why an export stopped half-way, for its log line.
+    static func stopReason(_ error: any Error) -> String {
+        switch error {
+        case let stalled as ExportStalled: "the client took no data for \(stalled.limit.spoken) (--request-timeout)"
+        case let refusal as WorkflowError: "rsoctl exit code \(refusal.exitCode)"
+        default: String(reflecting: type(of: error))
+        }
     }
 
     private func workflow(_ context: APIRequestContext) throws -> String {

@@ -65,7 +65,7 @@ public struct WorkflowServer: Sendable {
         let v1 = router.group("v1").add(middleware: TokenAuthentication(engine: engine, gate: tokenGate))
         CaseRoutes(engine: engine, metrics: metrics).register(on: v1)
         ReadRoutes(engine: engine).register(on: v1)
-        TransferRoutes(engine: engine, requestTimeout: requestTimeout).register(on: v1)
+        TransferRoutes(engine: engine, requestTimeout: requestTimeout, logger: logger).register(on: v1)
         return router
     }
 

@@ -87,7 +87,14 @@ extension TimeoutTests {
             #expect(released, "the stalled export still holds its connection")
             client.terminate()
             _ = await client.finish(timeout: 10)
-            #expect(await server.stop().exitCode == 0)
+            let stopped = await server.stop()
+            #expect(stopped.exitCode == 0)
+            // Its request line said 200 when the answer started; a line of its own says it was cut short, and why.
+            let lines = ServeTests.Server.logLines(stopped.stderr)
+            let export = try #require(lines.first { $0["message"] as? String == "request" && $0["route"] as? String == "/v1/exports/{workflow}" })
+            let cut = lines.first { $0["message"] as? String == "export stopped" }
+            #expect(cut?["level"] as? String == "warning" && cut?["requestId"] as? String == export["requestId"] as? String, "\(lines)")
+            #expect(cut?["reason"] as? String == "the client took no data for 2 s (--request-timeout)", "\(String(describing: cut))")
         }
     }
 
