@@ -77,7 +77,7 @@ struct TransferRoutes: Sendable {
                 // answer was cut short, and why, by the error's kind only (never a value).
                 logger.warning("export stopped", metadata: [
                     "requestId": .string(requestID ?? "?"), "workflow": .string(export.definition.id),
-                    "casesSent": .stringConvertible(out.items), "reason": .string(Self.stopReason(out.stalled ?? error)),
+                    "casesRead": .stringConvertible(out.items), "reason": .string(Self.stopReason(out.stalled ?? error)),
                 ])
                 throw error
             }
