@@ -113,11 +113,11 @@ public struct WorkflowServer: Sendable {
     static func listenFailure(_ error: any Error, address: ListenAddress) -> WorkflowError? {
         guard let failure = error as? IOError else { return nil }
         let reason = switch failure.errnoCode {
-        case EADDRINUSE: "the address is in use (another server listens there)"
-        case EADDRNOTAVAIL: "the host is not an address of this machine"
-        case EACCES: "the port needs privileges this process lacks (ports below 1024)"
-        default: "the system refused it (errno \(failure.errnoCode))"
+        case EADDRINUSE: "the address is in use (another server listens there); give rsoctl serve another --listen HOST:PORT, or stop what listens there"
+        case EADDRNOTAVAIL: "the host is not an address of this machine; give rsoctl serve one of its own in --listen HOST:PORT"
+        case EACCES: "the port needs privileges this process lacks (ports below 1024); give rsoctl serve another --listen HOST:PORT"
+        default: "the system refused it (errno \(failure.errnoCode)); give rsoctl serve another --listen HOST:PORT"
         }
-        return WorkflowError(.configuration, "cannot listen on \(address): \(reason); give rsoctl serve another --listen HOST:PORT, or stop what listens there")
+        return WorkflowError(.configuration, "cannot listen on \(address): \(reason)")
     }
 }

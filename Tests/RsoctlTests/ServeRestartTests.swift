@@ -120,11 +120,7 @@ extension RestartUnderLoadTests {
             try await setUp.succeed(["db", "migrate"])
             try await setUp.addStandardUsers()
             // About 8 MB of CSV, so that the export is still streaming when PostgreSQL goes away.
-            let padding = String(repeating: "h", count: 150)
-            let rows = (1...40_000).map { "Traveller \($0),THA,other,\(padding)" }
-            _ = try await TransferCommandTests.withFile("full_name,host_country,category,household_ref\n" + rows.joined(separator: "\n") + "\n") { path in
-                try await setUp.succeed(["import", "avrr", path, "--actor", "amina"])
-            }
+            try await TransferCommandTests.importBulkyCases(setUp, count: 40_000)
             let token = try #require(try await HTTPAPITests.tokens(setUp, ["amina"])["amina"])
             let server = try await ServeTests.Server.start(cluster.url, environment: ["RSO_CONNECT_TIMEOUT": "5"])
             let client = try ChildProcess.tool("/usr/bin/env", ["python3", "-c", Self.slowExportClient, server.base, token])

@@ -71,11 +71,7 @@ extension TimeoutTests {
         try await TestDatabase.with(.postgres) { db in
             try await db.addStandardUsers()
             // About 10 MB of CSV: more than the sockets between server and client can buffer.
-            let padding = String(repeating: "h", count: 150)
-            let rows = (1...50_000).map { "Traveller \($0),THA,other,\(padding)" }
-            _ = try await TransferCommandTests.withFile("full_name,host_country,category,household_ref\n" + rows.joined(separator: "\n") + "\n") { path in
-                try await db.succeed(["import", "avrr", path, "--actor", "amina"])
-            }
+            try await TransferCommandTests.importBulkyCases(db, count: 50_000)
             let token = try #require(try await HTTPAPITests.tokens(db, ["amina"])["amina"])
             let server = try await ServeTests.Server.start(db.url, arguments: ["--pool", "2", "--request-timeout", "2"])
             let address = try #require(server.base.split(separator: "/").last?.split(separator: ":"))

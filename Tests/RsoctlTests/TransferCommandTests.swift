@@ -13,6 +13,16 @@ struct TransferCommandTests {
         return try await body(path)
     }
 
+    /// Imports `count` AVRR cases as amina, each with a 150-character household reference: about 200 bytes of export
+    /// per case, so that an export of them outlasts what the sockets can buffer.
+    static func importBulkyCases(_ db: TestDatabase, count: Int) async throws {
+        let padding = String(repeating: "h", count: 150)
+        let rows = (1...count).map { "Traveller \($0),THA,other,\(padding)" }
+        _ = try await withFile("full_name,host_country,category,household_ref\n" + rows.joined(separator: "\n") + "\n") { path in
+            try await db.succeed(["import", "avrr", path, "--actor", "amina"])
+        }
+    }
+
     /// Records of CSV output, header first.
     static func records(_ csv: String) throws -> [[String]] {
         var reader = CSVReader(string: csv)
