@@ -38,6 +38,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // Event-loop timers for the server's request deadline (already built for Hummingbird and PostgresNIO).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // The web pages' password hashes: bcrypt, as Hummingbird's authors package it (HummingbirdBcrypt is plain C
+        // and Swift, no HTTP code).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // The web pages' HTML templates, escaped by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The engine core: definitions, the decider, the engine and the store protocols. It links no database driver
@@ -125,6 +130,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: swiftSettings
         ),

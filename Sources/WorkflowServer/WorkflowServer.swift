@@ -7,8 +7,8 @@ import NIOPosix
 import ServiceLifecycle
 import WorkflowEngine
 
-/// The HTTP server over one engine (`rsoctl serve`): health checks, the OpenAPI document, and the `/v1` API behind
-/// API tokens.
+/// The HTTP server over one engine (`rsoctl serve`): health checks, the OpenAPI document, the `/v1` API behind
+/// API tokens, and the web pages behind sign-in (`WebRoutes`).
 ///
 /// It runs until SIGTERM or SIGINT, then shuts down gracefully: it stops accepting connections, finishes the requests
 /// in flight, and returns, so that the caller closes the database pool. A second signal ends the process at once.
@@ -23,10 +23,12 @@ public struct WorkflowServer: Sendable {
     public let requestTimeout: Duration
     /// Run the timer loop in this process every so often (`--timers`); nil: timers are run elsewhere.
     public let timerInterval: Duration?
+    /// How the web pages' sign-in checks passwords.
+    public let passwords: any PasswordHasher
 
     public init(
         engine: Engine, address: ListenAddress, logger: Logger, metrics: ServerMetrics = ServerMetrics(),
-        requestTimeout: Duration = .seconds(30), timerInterval: Duration? = nil
+        requestTimeout: Duration = .seconds(30), timerInterval: Duration? = nil, passwords: any PasswordHasher = BcryptPasswords()
     ) {
         self.engine = engine
         self.address = address
@@ -34,6 +36,7 @@ public struct WorkflowServer: Sendable {
         self.metrics = metrics
         self.requestTimeout = requestTimeout
         self.timerInterval = timerInterval
+        self.passwords = passwords
     }
 
     /// Makes NIO's event loops run Swift's tasks too, so that a request's handler, its database queries and its answer
@@ -66,6 +69,7 @@ public struct WorkflowServer: Sendable {
         CaseRoutes(engine: engine, metrics: metrics).register(on: v1)
         ReadRoutes(engine: engine).register(on: v1)
         TransferRoutes(engine: engine, requestTimeout: requestTimeout, logger: logger).register(on: v1)
+        WebRoutes(engine: engine, passwords: passwords).register(on: router)
         return router
     }
 

@@ -24,16 +24,16 @@ enum RsoctlProcess {
     static let defaultTimeout: TimeInterval = 60
 
     /// Runs `rsoctl ARGS...` to completion.
-    static func run(_ arguments: [String], databaseURL: String?, timeout: TimeInterval = defaultTimeout) async throws -> ProcessResult {
-        try await launch(arguments, databaseURL: databaseURL, timeout: timeout).result()
+    static func run(_ arguments: [String], databaseURL: String?, timeout: TimeInterval = defaultTimeout, input: Data? = nil) async throws -> ProcessResult {
+        try await launch(arguments, databaseURL: databaseURL, timeout: timeout, input: input).result()
     }
 
     /// Starts `rsoctl ARGS...` and returns at once; `result()` waits for it.
-    static func launch(_ arguments: [String], databaseURL: String?, timeout: TimeInterval = defaultTimeout) throws -> Running {
+    static func launch(_ arguments: [String], databaseURL: String?, timeout: TimeInterval = defaultTimeout, input: Data? = nil) throws -> Running {
         var environment = withoutDefaults(ProcessInfo.processInfo.environment)
         if let databaseURL { environment["RSO_DATABASE_URL"] = databaseURL }
         environment = withMasterKey(environment)
-        return try Running(executable: try binary(), arguments: arguments, environment: environment, timeout: timeout)
+        return try Running(executable: try binary(), arguments: arguments, environment: environment, timeout: timeout, input: input)
     }
 
     /// `environment` without what would choose a database or an actor for rsoctl: RSO_ACTOR, RSO_DATABASE_URL and the
@@ -104,7 +104,8 @@ enum RsoctlProcess {
         private let lock = NSLock()
         private var timedOutFlag = false
 
-        init(executable: URL, arguments: [String], environment: [String: String], timeout: TimeInterval) throws {
+        /// `input`: what the child reads on standard input (from a file, then end of file); nil: nothing (/dev/null).
+        init(executable: URL, arguments: [String], environment: [String: String], timeout: TimeInterval, input: Data? = nil) throws {
             self.arguments = [executable.lastPathComponent] + arguments
             let temp = FileManager.default.temporaryDirectory
             let id = UUID().uuidString
@@ -115,7 +116,14 @@ enum RsoctlProcess {
             process.executableURL = executable
             process.arguments = arguments
             process.environment = environment
-            process.standardInput = FileHandle.nullDevice
+            if let input {
+                let inURL = temp.appendingPathComponent("rsoctl-e2e-\(id).in")
+                _ = FileManager.default.createFile(atPath: inURL.path, contents: input, attributes: [.posixPermissions: 0o600])
+                process.standardInput = try FileHandle(forReadingFrom: inURL)
+                try? FileManager.default.removeItem(at: inURL)  // the child reads the open file; nothing is left behind
+            } else {
+                process.standardInput = FileHandle.nullDevice
+            }
             outHandle = try FileHandle(forWritingTo: outURL)
             errHandle = try FileHandle(forWritingTo: errURL)
             process.standardOutput = outHandle

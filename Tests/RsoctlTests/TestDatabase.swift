@@ -88,8 +88,8 @@ struct TestDatabase: Sendable {
         try await RsoctlProcess.run(arguments, databaseURL: url, timeout: timeout)
     }
 
-    func rsoctl(_ arguments: [String], timeout: TimeInterval = RsoctlProcess.defaultTimeout) async throws -> ProcessResult {
-        try await RsoctlProcess.run(arguments, databaseURL: url, timeout: timeout)
+    func rsoctl(_ arguments: [String], timeout: TimeInterval = RsoctlProcess.defaultTimeout, input: Data? = nil) async throws -> ProcessResult {
+        try await RsoctlProcess.run(arguments, databaseURL: url, timeout: timeout, input: input)
     }
 
     /// Runs rsoctl and requires success; returns its stdout parsed as a JSON object.

@@ -31,6 +31,9 @@ struct PostgresSchema: SQLDialect {
         "access_log": "SELECT, INSERT",
         // Revoking a token sets its revoked_at; none is deleted.
         "api_tokens": "SELECT, INSERT, UPDATE",
+        // A password is replaced in place (upsert); a session is ended, never deleted.
+        "user_passwords": "SELECT, INSERT, UPDATE",
+        "web_sessions": "SELECT, INSERT, UPDATE",
     ]
 
     let text = "text"
@@ -178,7 +181,7 @@ struct PostgresSchema: SQLDialect {
                 """,
             ]
         case .outcomeTotalsAndUniqueValues, .stageIntervals, .timerLeases, .noStageDurationIndex, .openStayByKey,
-             .outcomeEventsByTime, .imports, .historyChain, .caseKeys, .apiTokens:
+             .outcomeEventsByTime, .imports, .historyChain, .caseKeys, .apiTokens, .passwordsAndWebSessions:
             return []
         }
     }

@@ -141,7 +141,7 @@ extension UInt8 {
 
 extension Data {
     /// Base64 with `-` and `_` for `+` and `/`, without padding: safe in a header, a URL and a shell.
-    fileprivate var base64URL: String {
+    var base64URL: String {
         base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

@@ -96,7 +96,7 @@ public enum StoreSignal: Error, Sendable {
 /// Persistence for cases, their history and users. Only stores speak SQL.
 ///
 /// Every write is one transaction: a case row and its event are written together or not at all.
-public protocol CaseStore: MetricsStore, TimerStore, BulkStore, AccessLogStore, TokenStore {
+public protocol CaseStore: MetricsStore, TimerStore, BulkStore, AccessLogStore, TokenStore, SignInStore {
     /// Applies pending migrations; returns the ones applied now.
     func migrate() async throws -> [MigrationStatus]
     func migrationStatus() async throws -> [MigrationStatus]

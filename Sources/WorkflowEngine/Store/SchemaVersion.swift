@@ -25,6 +25,7 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
     case accessLog = 15
     case caseKeys = 16
     case apiTokens = 17
+    case passwordsAndWebSessions = 18
 
     /// As `db status` lists it, and as the ledger records it.
     public var name: String {
@@ -46,6 +47,7 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
         case .accessLog: return "who was shown personal data, when and why"
         case .caseKeys: return "each case's own key for its personal data"
         case .apiTokens: return "API tokens, kept as hashes"
+        case .passwordsAndWebSessions: return "passwords and web sessions, kept as hashes"
         }
     }
 
@@ -260,6 +262,29 @@ public enum SchemaVersion: Int, CaseIterable, Sendable, Comparable {
                     revoked_by \(sql.text))
                 """,
                 "CREATE INDEX api_tokens_user ON api_tokens (user_name, created_at)",
+            ]
+        case .passwordsAndWebSessions:
+            // A password is kept as a bcrypt hash, a session as the SHA-256 of its cookie; sessions end, never vanish.
+            return [
+                """
+                CREATE TABLE user_passwords (
+                    user_name \(sql.text) PRIMARY KEY REFERENCES users (name),
+                    password_hash \(sql.text) NOT NULL,
+                    set_at \(sql.instant) NOT NULL,
+                    set_by \(sql.text) NOT NULL,
+                    failures \(sql.integer) NOT NULL DEFAULT 0,
+                    locked_until \(sql.instant))
+                """,
+                """
+                CREATE TABLE web_sessions (
+                    session_hash \(sql.text) PRIMARY KEY,
+                    user_name \(sql.text) NOT NULL REFERENCES users (name),
+                    csrf \(sql.text) NOT NULL,
+                    created_at \(sql.instant) NOT NULL,
+                    last_seen_at \(sql.instant) NOT NULL,
+                    ended_at \(sql.instant))
+                """,
+                "CREATE INDEX web_sessions_user ON web_sessions (user_name, created_at)",
             ]
         case .stageSummaries, .timeToFirstReach, .fieldsOverwrittenByOutcomesRestored, .historyCannotBeReplaced:
             return []

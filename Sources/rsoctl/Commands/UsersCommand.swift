@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowServer
 import WorkflowViews
 
 /// `rsoctl users …`: who may act, in which roles; admins change users, and every change is recorded.
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users", abstract: "Add, list, disable, enable and change users; show a user's changes; issue and revoke API tokens.",
-        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, Roles.self, Token.self, Tokens.self, Revoke.self])
+        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, Roles.self, Password.self, Token.self, Tokens.self, Revoke.self])
 
     /// Role names as typed (repeated or comma-separated); an unknown one is 64, naming the roles a person may hold.
     static func roles(_ names: [String]) throws -> [Role] {
@@ -121,6 +122,21 @@ struct UsersCommand: AsyncParsableCommand {
 }
 
 extension UsersCommand {
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's password for the web pages, read from standard input (one line; never an argument).",
+            discussion: "An admin may set anyone's; anyone may set their own. 12 to 72 bytes of UTF-8, no control characters. Only a bcrypt hash is kept; setting a password also clears failed sign-ins and a lockout. At a terminal the typing is not shown.")
+        @Argument(help: "The user's name.") var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let password = try PasswordInput.readLine()
+            try await global.withEngine { try await $0.setPassword(for: name, to: password, as: actor, hasher: BcryptPasswords()) }
+            Output.note("rsoctl: password set for \(name)")
+        }
+    }
+
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue an API token for a user; it is printed once, and only its hash is kept.",

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A transition a user may take on a case now, and what stands in its way: what a page shows before anyone clicks.
+public struct TransitionChoice: Sendable {
+    public let transition: TransitionDefinition
+    /// The guards unmet as the case stands, each as the engine's hint (the same the refusal would list); the
+    /// transition's own fields, given with it, may still meet them.
+    public let unmet: [String]
+    /// The fields the transition's guards read, which the transition may set: what its form asks for.
+    public let fields: [FieldDefinition]
+}
+
+extension Engine {
+    /// The transitions `actorName` may take from the case's state (by role), each tried as the engine would decide it
+    /// now with no fields and no reason, and nothing written. Values are read to check guards but none is returned:
+    /// the hints name fields, never their values.
+    public func choices(on locator: CaseLocator, as actorName: String) async throws -> [TransitionChoice] {
+        let context = try await context(ContextQuery(actor: actorName, locator: locator))
+        let actor = try actingUser(actorName, found: context.user)
+        guard let current = context.record else { throw notFound(locator) }
+        let definition = try registry.workflow(current.workflow)
+        let decider = Decider(definition)
+        let now = clock.now().storagePrecision
+        return definition.transitions(from: current.state).filter { $0.roles.contains(where: actor.holds) }.map { transition in
+            var unmet: [String] = []
+            do throws(WorkflowError) {
+                _ = try decider.advance(
+                    current, transition: transition.name, fields: [:], reason: nil, actor: actor, at: now,
+                    latestActors: context.latestActors, parentState: context.parentState)
+            } catch {
+                unmet = error.details.isEmpty ? [error.message] : error.details
+            }
+            let read = Set(transition.guards.flatMap(\.fields))
+            return TransitionChoice(transition: transition, unmet: unmet, fields: definition.fields.filter { read.contains($0.name) })
+        }
+    }
+}
+
+/// A case on someone's work list: where it stands, never its fields.
+public struct WorkItem: Sendable {
+    public let reference: String
+    public let workflow: String
+    public let state: String
+    public let dueAt: Date?
+    public let updatedAt: Date
+    /// Seconds past its due date at the moment of the list; nil when not overdue.
+    public let lateness: TimeInterval?
+}
+
+extension Engine {
+    /// The cases `actorName` can act on now (those in a state a transition of one of their roles leaves), by due date
+    /// (so the most overdue come first), then those without one, most recently changed first; at most `limit`. It shows no
+    /// field, so it reads no personal value and logs no access.
+    public func workList(as actorName: String, workflow: String? = nil, limit: Int = 200) async throws -> [WorkItem] {
+        let actor = try await resolve(actorName)
+        let definitions = try workflow.map { [try registry.workflow($0)] } ?? registry.workflows
+        let now = clock.now()
+        var items: [WorkItem] = []
+        for definition in definitions {
+            for state in definition.states.map(\.name) where definition.roles(leaving: state).contains(where: actor.holds) {
+                for record in try await store.listCases(CaseQuery(workflow: definition.id, state: state, limit: limit)) {
+                    items.append(WorkItem(reference: record.reference, workflow: record.workflow, state: record.state,
+                                          dueAt: record.dueAt, updatedAt: record.updatedAt, lateness: record.lateness(at: now)))
+                }
+            }
+        }
+        let ordered = items.sorted { a, b in
+            switch (a.dueAt, b.dueAt) {
+            case let (x?, y?) where x != y: return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.updatedAt > b.updatedAt
+            }
+        }
+        return Array(ordered.prefix(limit))
+    }
+}

@@ -1,0 +1,167 @@
+import Mustache
+
+/// The web pages' templates (Mustache, HTML-escaped by default), compiled once. They are kept in the binary, not in
+/// files beside it, so that `rsoctl serve` needs nothing but itself. Every page extends `layout`.
+enum PageTemplates {
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for (name, text) in [("layout", layout), ("login", login), ("work", work), ("case", casePage), ("problem", problem)] {
+            // The templates are constants of this file; one that does not parse is a defect caught by every web test.
+            try! library.register(text, named: name)
+        }
+        return library
+    }()
+
+    static func render(_ page: some Sendable, _ name: String) -> String {
+        library.render(page, withTemplate: name) ?? "<!doctype html><title>rso-workflow</title><p>no page \(name)</p>"
+    }
+
+    static let layout = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{$title}}rso-workflow{{/title}}</title>
+        <style>
+        body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fff; }
+        header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; padding: .5rem 1rem; background: #0b3d60; color: #fff; }
+        header a { color: #fff; font-weight: bold; text-decoration: none; }
+        header .who { margin-left: auto; }
+        header form { margin: 0; }
+        main { padding: 1rem; max-width: 64rem; }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #c8c8c8; vertical-align: top; }
+        .table-scroll { overflow-x: auto; }
+        label { display: block; font-weight: 600; margin-top: .5rem; }
+        input, select, textarea, button { font: inherit; }
+        input, select, textarea { padding: .3rem; border: 1px solid #595959; border-radius: 3px; max-width: 100%; }
+        button { padding: .35rem .9rem; border: 1px solid #0b3d60; border-radius: 3px; background: #0b3d60; color: #fff; cursor: pointer; }
+        header button { background: #fff; color: #0b3d60; }
+        [role=alert] { border-left: 4px solid #a4262c; background: #fde7e9; padding: .5rem 1rem; }
+        .late { color: #a4262c; font-weight: 600; }
+        .unmet { color: #6b3a00; }
+        .choice { border: 1px solid #c8c8c8; border-radius: 4px; padding: .5rem 1rem; margin: .75rem 0; }
+        dl#fields { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; }
+        dl#fields dt { font-weight: 600; }
+        dl#fields dd { margin: 0; overflow-wrap: anywhere; }
+        .filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; margin-bottom: 1rem; }
+        a { color: #0b5394; }
+        :focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
+        </style>
+        </head>
+        <body>
+        <header>
+        <a href="/">rso-workflow</a>
+        {{#user}}
+        <span class="who">{{name}} ({{roles}})</span>
+        <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
+        {{/user}}
+        </header>
+        <main>
+        {{$content}}{{/content}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let login = """
+        {{<layout}}
+        {{$title}}Sign in · rso-workflow{{/title}}
+        {{$content}}
+        <h1>Sign in</h1>
+        {{#error}}<p role="alert">{{error}}</p>{{/error}}
+        <form method="post" action="/login">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="username">Username</label>
+        <input id="username" name="username" autocomplete="username" value="{{username}}" required>
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <p><button type="submit">Sign in</button></p>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let work = """
+        {{<layout}}
+        {{$title}}My work · rso-workflow{{/title}}
+        {{$content}}
+        <h1>My work</h1>
+        <form method="get" action="/" class="filters">
+        <div><label for="workflow">Workflow</label>
+        <select id="workflow" name="workflow"><option value="">All</option>{{#workflows}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/workflows}}</select></div>
+        <div><label for="q">Reference</label><input id="q" name="q" value="{{query}}" placeholder="AVRR-2026-000001"></div>
+        <div><button type="submit">Filter</button></div>
+        </form>
+        {{#hasCases}}
+        <div class="table-scroll">
+        <table id="cases">
+        <caption>Cases you can act on now, overdue first ({{count}})</caption>
+        <thead><tr><th scope="col">Reference</th><th scope="col">Workflow</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Updated</th></tr></thead>
+        <tbody>
+        {{/hasCases}}
+        {{#cases}}
+        <tr><td><a href="/cases/{{reference}}">{{reference}}</a></td><td>{{workflow}}</td><td>{{state}}</td>
+        <td>{{#lateBy}}<span class="late">late by {{lateBy}}</span>{{/lateBy}}{{^lateBy}}{{due}}{{/lateBy}}</td><td>{{updated}}</td></tr>
+        {{/cases}}
+        {{#hasCases}}
+        </tbody>
+        </table>
+        </div>
+        {{/hasCases}}
+        {{^hasCases}}<p>No case waits for you{{#filtered}} with these filters{{/filtered}}.</p>{{/hasCases}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let casePage = """
+        {{<layout}}
+        {{$title}}{{reference}} · rso-workflow{{/title}}
+        {{$content}}
+        <h1>{{reference}}</h1>
+        <p>{{workflowTitle}} · <strong>{{state}}</strong> since {{stateEnteredAt}}{{#lateBy}} · <span class="late">late by {{lateBy}}</span>{{/lateBy}} · version {{version}}</p>
+        {{#error}}<div role="alert"><p>{{error}}</p>{{#hasDetails}}<ul>{{/hasDetails}}{{#details}}<li>{{.}}</li>{{/details}}{{#hasDetails}}</ul>{{/hasDetails}}</div>{{/error}}
+        <h2>Fields</h2>
+        <dl id="fields">
+        {{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/fields}}
+        </dl>
+        <section id="transitions" aria-labelledby="transitions-heading">
+        <h2 id="transitions-heading">What you can do now</h2>
+        {{#choices}}
+        <form method="post" action="/cases/{{reference}}/transitions/{{name}}" class="choice">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="version" value="{{version}}">
+        <p><strong>{{name}}</strong>{{#summary}}: {{summary}}{{/summary}}</p>
+        {{#hasUnmet}}<p class="unmet">Not yet possible as the case stands:</p><ul class="unmet">{{/hasUnmet}}{{#unmet}}<li>{{.}}</li>{{/unmet}}{{#hasUnmet}}</ul>{{/hasUnmet}}
+        {{#inputs}}
+        <label for="{{id}}">{{label}}{{#hint}} <small>({{hint}})</small>{{/hint}}</label>
+        {{#hasOptions}}<select id="{{id}}" name="field.{{field}}"><option value=""></option>{{/hasOptions}}{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/options}}{{#hasOptions}}</select>{{/hasOptions}}
+        {{^hasOptions}}<input id="{{id}}" name="field.{{field}}" type="{{type}}" value="{{value}}">{{/hasOptions}}
+        {{/inputs}}
+        <label for="reason-{{name}}">Reason</label>
+        <input id="reason-{{name}}" name="reason" value="{{reason}}">
+        <p><button type="submit">{{name}}</button></p>
+        </form>
+        {{/choices}}
+        {{^choices}}<p>Nothing you can do on this case now.</p>{{/choices}}
+        </section>
+        <h2>History</h2>
+        <ol id="timeline">
+        {{#events}}<li><time datetime="{{atISO}}">{{at}}</time>: <strong>{{what}}</strong> by {{actor}}{{#role}} as {{role}}{{/role}}{{#reason}}, “{{reason}}”{{/reason}}{{#changed}}; set {{changed}}{{/changed}}</li>{{/events}}
+        </ol>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let problem = """
+        {{<layout}}
+        {{$title}}{{heading}} · rso-workflow{{/title}}
+        {{$content}}
+        <h1>{{heading}}</h1>
+        <p role="alert">{{message}}</p>
+        <p><a href="/">Back to my work</a></p>
+        {{/content}}
+        {{/layout}}
+        """
+}

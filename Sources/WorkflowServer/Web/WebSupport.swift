@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import WorkflowEngine
+
+/// The cookies of the web pages: the session's (`rso_session`) and the sign-in form's CSRF token (`rso_login`). Both
+/// HttpOnly and SameSite=Strict; Secure when the request came over TLS through a proxy that says so
+/// (`X-Forwarded-Proto: https`, as nginx in deploy/ sends).
+enum WebSessionCookie {
+    static let sessionName = "rso_session"
+    static let loginName = "rso_login"
+
+    /// The live session of the request's cookie, its user and the cookie; nil when there is none.
+    static func signedIn(_ request: Request, _ engine: Engine) async throws -> (WebSession, User, String)? {
+        guard let cookie = request.cookies[sessionName]?.value, let (session, user) = try await engine.session(cookie: cookie) else { return nil }
+        return (session, user, cookie)
+    }
+
+    static func cookie(_ name: String, _ value: String, _ request: Request) -> Cookie {
+        Cookie(name: name, value: value, path: "/", secure: overTLS(request), httpOnly: true, sameSite: .strict)
+    }
+
+    static func cleared(_ name: String, _ request: Request) -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: overTLS(request), httpOnly: true, sameSite: .strict)
+    }
+
+    static func overTLS(_ request: Request) -> Bool {
+        request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+    }
+
+    /// 24 random bytes, base64url: a CSRF token for the sign-in form.
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<24).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    /// Whether a form's token is the expected one, compared in constant time.
+    static func same(_ given: String?, _ expected: String) -> Bool {
+        guard let given, given.utf8.count == expected.utf8.count, !expected.isEmpty else { return false }
+        return zip(given.utf8, expected.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// A form as a browser sends it (`application/x-www-form-urlencoded`), at most 64 KiB. Inputs named `field.NAME` are
+/// case fields; the others (`csrf`, `reason`, `version`, `username`, `password`) are the form's own.
+struct WebForm: Sendable {
+    static let limit = 64 << 10
+    let values: [String: String]
+
+    init(_ request: Request, _ context: APIRequestContext) async throws {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/x-www-form-urlencoded" else {
+            throw WorkflowError(.usage, "send the page's form (Content-Type application/x-www-form-urlencoded)")
+        }
+        let buffer = try await request.body.collect(upTo: Self.limit)
+        guard let text = String(bytes: buffer.readableBytesView, encoding: .utf8) else {
+            throw WorkflowError(.usage, "the form is not UTF-8 text")
+        }
+        var components = URLComponents()
+        // `+` is a space in a form; URLComponents decodes only `%20`.
+        components.percentEncodedQuery = text.replacingOccurrences(of: "+", with: "%20")
+        var values: [String: String] = [:]
+        for item in components.queryItems ?? [] where values[item.name] == nil {
+            values[item.name] = item.value ?? ""
+        }
+        if !text.isEmpty && components.queryItems == nil { throw WorkflowError(.usage, "the form is not URL-encoded") }
+        self.values = values
+    }
+
+    subscript(_ name: String) -> String? { values[name] }
+
+    /// The case fields given (`field.NAME`), by field name.
+    var fields: [String: String] {
+        var fields: [String: String] = [:]
+        for (name, value) in values where name.hasPrefix("field.") { fields[String(name.dropFirst(6))] = value }
+        return fields
+    }
+}
+
+/// The pages' responses: HTML that no one caches or frames, no script allowed to run.
+enum WebResponse {
+    static func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ]
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// 303: after a form, the browser GETs the next page (a reload does not send the form again).
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    static func problem(_ refusal: WorkflowError, _ user: SignedInView?) -> Response {
+        let heading = switch refusal.code {
+        case .notFound: "Not found"
+        case .forbidden: "Not allowed for you"
+        default: "Refused"
+        }
+        return html(refusal.code.httpStatus, PageTemplates.render(ProblemPage(user: user, heading: heading, message: refusal.message), "problem"))
+    }
+
+    /// A form whose CSRF token is not the session's: not sent from this session's pages.
+    static func forbiddenForm(_ session: WebSession) -> Response {
+        html(.forbidden, PageTemplates.render(ProblemPage(
+            user: nil, heading: "Form refused",
+            message: "This form was not sent from your current pages (its token does not match): go back, reload the page and try again."), "problem"))
+    }
+}
