@@ -5,7 +5,8 @@ import Mustache
 enum PageTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("login", login), ("work", work), ("case", casePage), ("problem", problem)] {
+        for (name, text) in [("layout", layout), ("input", input), ("login", login), ("work", work), ("case", casePage), ("open", openPage),
+                             ("problem", problem)] {
             // The templates are constants of this file; one that does not parse is a defect caught by every web test.
             try! library.register(text, named: name)
         }
@@ -45,6 +46,10 @@ enum PageTemplates {
         dl#fields { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; }
         dl#fields dt { font-weight: 600; }
         dl#fields dd { margin: 0; overflow-wrap: anywhere; }
+        fieldset { border: 1px solid #c8c8c8; margin: .5rem 0; }
+        legend { font-weight: 600; }
+        label.check { display: inline-block; font-weight: normal; margin: .25rem 1rem .25rem 0; }
+        .outcomes td.number, .outcomes th.number { text-align: right; }
         .filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; margin-bottom: 1rem; }
         a { color: #0b5394; }
         :focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
@@ -88,6 +93,7 @@ enum PageTemplates {
         {{$title}}My work · rso-workflow{{/title}}
         {{$content}}
         <h1>My work</h1>
+        {{#hasOpenable}}<p>Open a new case:</p><ul>{{#openable}}<li><a href="/cases/new/{{id}}">{{title}}</a></li>{{/openable}}</ul>{{/hasOpenable}}
         <form method="get" action="/" class="filters">
         <div><label for="workflow">Workflow</label>
         <select id="workflow" name="workflow"><option value="">All</option>{{#workflows}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/workflows}}</select></div>
@@ -135,9 +141,7 @@ enum PageTemplates {
         <p><strong>{{name}}</strong>{{#summary}}: {{summary}}{{/summary}}</p>
         {{#hasUnmet}}<p class="unmet">Not yet possible as the case stands:</p><ul class="unmet">{{/hasUnmet}}{{#unmet}}<li>{{.}}</li>{{/unmet}}{{#hasUnmet}}</ul>{{/hasUnmet}}
         {{#inputs}}
-        <label for="{{id}}">{{label}}{{#hint}} <small>({{hint}})</small>{{/hint}}</label>
-        {{#hasOptions}}<select id="{{id}}" name="field.{{field}}"><option value=""></option>{{/hasOptions}}{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/options}}{{#hasOptions}}</select>{{/hasOptions}}
-        {{^hasOptions}}<input id="{{id}}" name="field.{{field}}" type="{{type}}" value="{{value}}">{{/hasOptions}}
+        {{> input}}
         {{/inputs}}
         <label for="reason-{{name}}">Reason</label>
         <input id="reason-{{name}}" name="reason" value="{{reason}}">
@@ -146,10 +150,86 @@ enum PageTemplates {
         {{/choices}}
         {{^choices}}<p>Nothing you can do on this case now.</p>{{/choices}}
         </section>
+        {{#hasUpdates}}
+        <section id="update" aria-labelledby="update-heading">
+        <h2 id="update-heading">Update fields</h2>
+        <form method="post" action="/cases/{{reference}}/fields" class="choice">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="version" value="{{version}}">
+        {{#updates}}
+        {{> input}}
+        {{/updates}}
+        <label for="update-reason">Reason</label>
+        <input id="update-reason" name="reason" value="">
+        <p><button type="submit">Save changes</button></p>
+        </form>
+        </section>
+        {{/hasUpdates}}
+        {{#hasOutcomes}}
+        <section id="outcomes" aria-labelledby="outcomes-heading">
+        <h2 id="outcomes-heading">Outcomes</h2>
+        <table class="outcomes"><thead><tr><th scope="col">Outcome</th><th scope="col" class="number">Total</th></tr></thead>
+        <tbody>{{#outcomes}}<tr><td>{{name}}</td><td class="number">{{total}}</td></tr>{{/outcomes}}</tbody></table>
+        {{#canRecord}}
+        <form method="post" action="/cases/{{reference}}/outcomes" class="choice">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="outcome">Outcome</label>
+        <select id="outcome" name="outcome" required><option value=""></option>{{#outcomes}}<option value="{{name}}">{{name}}</option>{{/outcomes}}</select>
+        <label for="count">Count <small>(negative to correct an earlier count; a correction needs a reason)</small></label>
+        <input id="count" name="count" type="number" step="1" required>
+        <label for="outcome-reason">Reason</label>
+        <input id="outcome-reason" name="reason" value="">
+        <p><button type="submit">Record</button></p>
+        </form>
+        {{/canRecord}}
+        </section>
+        {{/hasOutcomes}}
+        {{#hasChildren}}
+        <section id="children" aria-labelledby="children-heading">
+        <h2 id="children-heading">{{childTitle}} cases</h2>
+        <div class="table-scroll"><table id="child-cases"><thead><tr><th scope="col">Reference</th><th scope="col">State</th>{{#childOutcomeNames}}<th scope="col" class="number">{{.}}</th>{{/childOutcomeNames}}</tr></thead>
+        <tbody>{{#children}}<tr><td><a href="/cases/{{reference}}">{{reference}}</a></td><td>{{state}}</td>{{#counts}}<td class="number">{{.}}</td>{{/counts}}</tr>{{/children}}</tbody></table></div>
+        {{#hasTotals}}
+        <h3>Totals by {{totalsByLabel}}</h3>
+        <div class="table-scroll"><table id="totals" class="outcomes"><thead><tr><th scope="col">{{totalsByLabel}}</th>{{#childOutcomeNames}}<th scope="col" class="number">{{.}}</th>{{/childOutcomeNames}}</tr></thead>
+        <tbody>{{#totals}}<tr><th scope="row">{{group}}</th>{{#counts}}<td class="number">{{.}}</td>{{/counts}}</tr>{{/totals}}</tbody></table></div>
+        {{/hasTotals}}
+        </section>
+        {{/hasChildren}}
         <h2>History</h2>
         <ol id="timeline">
         {{#events}}<li><time datetime="{{atISO}}">{{at}}</time>: <strong>{{what}}</strong> by {{actor}}{{#role}} as {{role}}{{/role}}{{#reason}}, “{{reason}}”{{/reason}}{{#changed}}; set {{changed}}{{/changed}}</li>{{/events}}
         </ol>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let input = """
+        <div class="input">
+        {{#isCheckboxes}}<fieldset><legend>{{label}}</legend>{{#options}}<label class="check"><input type="checkbox" name="field.{{field}}" value="{{value}}"{{#selected}} checked{{/selected}}> {{text}}</label>{{/options}}</fieldset>{{/isCheckboxes}}
+        {{^isCheckboxes}}
+        <label for="{{id}}">{{label}}{{#required}} <small>(required)</small>{{/required}}{{#hint}} <small>({{hint}})</small>{{/hint}}</label>
+        {{#isSelect}}<select id="{{id}}" name="field.{{field}}"{{#multiple}} multiple size="6"{{/multiple}}{{#required}} required{{/required}}>{{^multiple}}<option value=""></option>{{/multiple}}{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{text}}</option>{{/options}}</select>{{/isSelect}}
+        {{^isSelect}}{{#isTextArea}}<textarea id="{{id}}" name="field.{{field}}" rows="3"{{#required}} required{{/required}}>{{value}}</textarea>{{/isTextArea}}{{^isTextArea}}<input id="{{id}}" name="field.{{field}}" type="{{type}}" value="{{value}}"{{#step}} step="{{step}}"{{/step}}{{#required}} required{{/required}}>{{/isTextArea}}{{/isSelect}}
+        {{/isCheckboxes}}
+        </div>
+        """
+
+    static let openPage = """
+        {{<layout}}
+        {{$title}}Open a case · rso-workflow{{/title}}
+        {{$content}}
+        <h1>Open a case: {{workflowTitle}}</h1>
+        {{#error}}<div role="alert"><p>{{error}}</p>{{#hasDetails}}<ul>{{/hasDetails}}{{#details}}<li>{{.}}</li>{{/details}}{{#hasDetails}}</ul>{{/hasDetails}}</div>{{/error}}
+        <form method="post" action="/cases/new/{{workflow}}">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#needsParent}}<label for="parent">Parent case ({{parentWorkflow}} reference) <small>(required)</small></label>
+        <input id="parent" name="parent" value="{{parent}}" required>{{/needsParent}}
+        {{#inputs}}
+        {{> input}}
+        {{/inputs}}
+        <p><button type="submit">Open the case</button></p>
+        </form>
         {{/content}}
         {{/layout}}
         """

@@ -49,21 +49,26 @@ struct WorkPage: Sendable {
 
     let user: SignedInView?
     let workflows: [WorkflowOption]
+    /// The workflows whose cases this user may open.
+    let openable: [WorkflowOption]
     let query: String
     let filtered: Bool
     let cases: [Row]
     // Stored, not computed: Mustache reads stored properties only (it looks through `Mirror`).
     let hasCases: Bool
     let count: Int
+    let hasOpenable: Bool
 
-    init(user: SignedInView?, workflows: [WorkflowOption], query: String, filtered: Bool, cases: [Row]) {
+    init(user: SignedInView?, workflows: [WorkflowOption], openable: [WorkflowOption], query: String, filtered: Bool, cases: [Row]) {
         self.user = user
         self.workflows = workflows
+        self.openable = openable
         self.query = query
         self.filtered = filtered
         self.cases = cases
         hasCases = !cases.isEmpty
         count = cases.count
+        hasOpenable = !openable.isEmpty
     }
 }
 
@@ -73,40 +78,34 @@ struct CasePage: Sendable {
         let value: String
     }
 
-    struct Input: Sendable {
-        struct Option: Sendable {
-            let value: String
-            let selected: Bool
-        }
-
-        let id: String
-        let field: String
-        let label: String
-        let hint: String?
-        let type: String
-        let value: String
-        let options: [Option]
-        let hasOptions: Bool
-
-        init(id: String, field: String, label: String, hint: String?, type: String, value: String, options: [Option]) {
-            (self.id, self.field, self.label, self.hint, self.type, self.value) = (id, field, label, hint, type, value)
-            self.options = options
-            hasOptions = !options.isEmpty
-        }
-    }
-
     struct Choice: Sendable {
         let name: String
         let summary: String?
         let unmet: [String]
-        let inputs: [Input]
+        let inputs: [FieldInput]
         let reason: String
         let hasUnmet: Bool
 
-        init(name: String, summary: String?, unmet: [String], inputs: [Input], reason: String) {
+        init(name: String, summary: String?, unmet: [String], inputs: [FieldInput], reason: String) {
             (self.name, self.summary, self.unmet, self.inputs, self.reason) = (name, summary, unmet, inputs, reason)
             hasUnmet = !unmet.isEmpty
         }
+    }
+
+    struct Outcome: Sendable {
+        let name: String
+        let total: Int
+    }
+
+    struct Child: Sendable {
+        let reference: String
+        let state: String
+        let counts: [Int]
+    }
+
+    struct Total: Sendable {
+        let group: String
+        let counts: [Int]
     }
 
     struct Event: Sendable {
@@ -131,13 +130,48 @@ struct CasePage: Sendable {
     let fields: [Field]
     let choices: [Choice]
     let events: [Event]
+    /// The fields this user may change in the case's state.
+    var updates: [FieldInput] = [] { didSet { hasUpdates = !updates.isEmpty } }
+    private(set) var hasUpdates = false
+    /// The case's outcome counters, and whether this user may record one now.
+    var outcomes: [Outcome] = [] { didSet { hasOutcomes = !outcomes.isEmpty } }
+    private(set) var hasOutcomes = false
+    var canRecord = false
+    /// The cases under this one (a JPA period's operations), their outcome counts, and totals by a country field.
+    var childTitle = ""
+    var childOutcomeNames: [String] = []
+    var children: [Child] = [] { didSet { hasChildren = !children.isEmpty } }
+    private(set) var hasChildren = false
+    var totalsByLabel = ""
+    var totals: [Total] = [] { didSet { hasTotals = !totals.isEmpty } }
+    private(set) var hasTotals = false
     private(set) var error: String? = nil
     private(set) var details: [String] = []
     private(set) var hasDetails = false
 
     /// Shows a refusal above the case: the engine's sentence and each of its details.
     mutating func show(_ refusal: WorkflowError) {
-        error = refusal.message
+        error = PageText.unmet(refusal.message)
+        details = refusal.details.map(PageText.unmet)
+        hasDetails = !details.isEmpty
+    }
+}
+
+struct OpenPage: Sendable {
+    let user: SignedInView?
+    let csrf: String
+    let workflow: String
+    let workflowTitle: String
+    let needsParent: Bool
+    let parentWorkflow: String
+    let parent: String
+    let inputs: [FieldInput]
+    private(set) var error: String? = nil
+    private(set) var details: [String] = []
+    private(set) var hasDetails = false
+
+    mutating func show(_ refusal: WorkflowError) {
+        error = PageText.unmet(refusal.message)
         details = refusal.details.map(PageText.unmet)
         hasDetails = !details.isEmpty
     }
@@ -157,28 +191,11 @@ enum PageText {
         return text.count >= 16 ? String(text.prefix(16)).replacingOccurrences(of: "T", with: " ") + " UTC" : text
     }
 
-    /// An unmet guard as the engine hints it, in the page's words: the CLI's hint names its option.
+    /// A refusal or an unmet guard as the engine words it, in the page's words: the CLI's sentences name its options.
     static func unmet(_ hint: String) -> String {
         hint.replacingOccurrences(of: "pass --reason TEXT", with: "fill in Reason")
-    }
-
-    /// The HTML input for a field's type; enums and booleans get a select (`CasePage.Input.options`).
-    static func inputType(_ type: FieldType) -> String {
-        switch type {
-        case .date: "date"
-        case .int, .decimal: "number"
-        default: "text"
-        }
-    }
-
-    /// What an input of this type accepts, said once beside its label.
-    static func hint(_ type: FieldType) -> String? {
-        switch type {
-        case .country: "ISO 3166 alpha-3 code, e.g. AFG"
-        case .list(let element): "several \(element.name) values, separated by commas"
-        case .decimal: "a number, e.g. 12.5"
-        case .json: "JSON"
-        default: nil
-        }
+            .replacingOccurrences(of: "needs --reason", with: "needs a reason")
+            .replacingOccurrences(of: ": add --field ", with: ": fill in ").replacingOccurrences(of: ", --field ", with: ", ")
+            .replacingOccurrences(of: "=VALUE", with: "")
     }
 }

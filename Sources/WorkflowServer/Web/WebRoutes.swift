@@ -23,13 +23,25 @@ struct WebRoutes: Sendable {
         router.post("/cases/{reference}/transitions/{transition}") { request, context in
             try await page(request) { try await advance(request, context, $0) }
         }
+        router.post("/cases/{reference}/fields") { request, context in
+            try await page(request) { try await updateFields(request, context, $0) }
+        }
+        router.post("/cases/{reference}/outcomes") { request, context in
+            try await page(request) { try await recordOutcome(request, context, $0) }
+        }
+        router.get("/cases/new/{workflow}") { request, context in
+            try await page(request) { try await openForm(try context.parameters.require("workflow"), $0) }
+        }
+        router.post("/cases/new/{workflow}") { request, context in
+            try await page(request) { try await openCase(request, context, $0) }
+        }
         // Browsers ask for it on every first visit; there is none.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
     }
 
     // MARK: Signing in and out
 
-    private func loginPage(_ request: Request) async throws -> Response {
+    func loginPage(_ request: Request) async throws -> Response {
         if try await WebSessionCookie.signedIn(request, engine) != nil { return WebResponse.redirect("/") }
         return loginForm(request, status: .ok, username: "", error: nil)
     }
@@ -78,7 +90,7 @@ struct WebRoutes: Sendable {
     }
 
     /// A page for a signed-in, enabled user: the sign-in page for anyone else; an engine refusal as a page.
-    private func page(_ request: Request, _ body: (SignedIn) async throws -> Response) async throws -> Response {
+    func page(_ request: Request, _ body: (SignedIn) async throws -> Response) async throws -> Response {
         guard let (session, user, _) = try await WebSessionCookie.signedIn(request, engine) else {
             return WebResponse.redirect("/login")
         }
@@ -103,89 +115,11 @@ struct WebRoutes: Sendable {
                          updated: PageText.instant(item.updatedAt))
         }
         let options = engine.registry.workflows.map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: $0.id == workflow) }
-        let page = WorkPage(user: signedIn.header, workflows: options, query: query, filtered: workflow != nil || !query.isEmpty, cases: rows)
+        let openable = engine.registry.workflows.filter { Decider($0).openingRoles.contains(where: signedIn.user.holds) }
+            .map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: false) }
+        let page = WorkPage(user: signedIn.header, workflows: options, openable: openable, query: query,
+                            filtered: workflow != nil || !query.isEmpty, cases: rows)
         return WebResponse.html(.ok, PageTemplates.render(page, "work"))
-    }
-
-    // MARK: A case
-
-    private func casePage(_ reference: String, _ signedIn: SignedIn, status: HTTPResponse.Status = .ok,
-                          refusal: WorkflowError? = nil, typed: WebForm? = nil, tried: String? = nil) async throws -> Response {
-        let locator = CaseLocator(reference)
-        let (record, events) = try await engine.history(locator, as: signedIn.user.name)
-        let choices = try await engine.choices(on: locator, as: signedIn.user.name)
-        let definition = try engine.registry.workflow(record.workflow)
-        var page = CasePage(
-            user: signedIn.header, csrf: signedIn.session.csrf, reference: record.reference, workflowTitle: definition.title,
-            state: record.state, stateEnteredAt: PageText.instant(record.stateEnteredAt),
-            lateBy: record.lateness(at: engine.clock.now()).map { Lateness.text(Int($0)) }, version: record.version,
-            fields: definition.fields.compactMap { field in
-                guard let value = record.fields[field.name], value != .null else { return nil }
-                return CasePage.Field(label: PageText.label(field.name), value: value.plainText)
-            },
-            choices: choices.map { choice in
-                // What was typed into the form that was refused is given back, never what was typed into another.
-                let mine = tried == choice.transition.name ? typed : nil
-                return CasePage.Choice(
-                    name: choice.transition.name, summary: choice.transition.summary.isEmpty ? nil : choice.transition.summary,
-                    unmet: choice.unmet.map(PageText.unmet), inputs: choice.fields.map { Self.input($0, record: record, typed: mine, transition: choice.transition.name) },
-                    reason: mine?["reason"] ?? "")
-            },
-            events: events.map { event in
-                CasePage.Event(
-                    at: PageText.instant(event.at), atISO: event.at.iso8601, what: Self.describe(event), actor: event.actor, role: event.role?.rawValue,
-                    reason: event.reason.flatMap { $0.isEmpty ? nil : $0 },
-                    changed: event.kind == .opened || !event.kind.setsFields || event.fields.isEmpty
-                        ? nil : event.fields.keys.sorted().map(PageText.label).joined(separator: ", "))
-            })
-        if let refusal { page.show(refusal) }
-        return WebResponse.html(status, PageTemplates.render(page, "case"))
-    }
-
-    /// A transition's form sent: the engine decides; on a refusal the case page again, with why and what was typed.
-    private func advance(_ request: Request, _ context: APIRequestContext, _ signedIn: SignedIn) async throws -> Response {
-        let reference = try context.parameters.require("reference")
-        let transition = try context.parameters.require("transition")
-        let form = try await WebForm(request, context)
-        guard WebSessionCookie.same(form["csrf"], signedIn.session.csrf) else { return WebResponse.forbiddenForm(signedIn.session) }
-        // Empty inputs are left out: a form shows every field the transition may set, and a blank one is not a clearing.
-        var fields: FieldValues = [:]
-        for (name, value) in form.fields where !value.trimmingCharacters(in: .whitespaces).isEmpty { fields[name] = .string(value) }
-        let reason = form["reason"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        do {
-            let expected = try form["version"].map { text throws(WorkflowError) in
-                guard let version = Int(text), version > 0 else { throw WorkflowError(.usage, "the form's version is not a number: reload the page") }
-                return version
-            }
-            let record = try await engine.advance(
-                CaseLocator(reference), transition, fields: fields, reason: reason, as: signedIn.user.name, expectedVersion: expected)
-            return WebResponse.redirect("/cases/\(record.reference)")
-        } catch let refusal as WorkflowError where refusal.code.httpStatus.code < 500 && refusal.code != .notFound {
-            return try await casePage(reference, signedIn, status: refusal.code.httpStatus, refusal: refusal, typed: form, tried: transition)
-        }
-    }
-
-    /// The input for a field a transition's form asks for: the case's value (or what was typed) filled in.
-    private static func input(_ field: FieldDefinition, record: CaseRecord, typed: WebForm?, transition: String) -> CasePage.Input {
-        let value = typed?.fields[field.name] ?? record.fields[field.name].map { $0 == Redaction.placeholder ? "" : $0.plainText } ?? ""
-        // One choice among listed values is a select; a list (several choices) is typed, comma-separated.
-        let listed: [String] = if case .list = field.type { [] } else { field.type.listedValues ?? [] }
-        let options = listed.map { CasePage.Input.Option(value: $0, selected: $0 == value) }
-        return CasePage.Input(
-            id: "\(transition)-\(field.name)", field: field.name, label: PageText.label(field.name), hint: PageText.hint(field.type),
-            type: PageText.inputType(field.type), value: value, options: options)
-    }
-
-    private static func describe(_ event: EventRecord) -> String {
-        switch event.kind {
-        case .opened: "opened in \(event.to ?? "?")"
-        case .transition: "\(event.transition ?? "?"): \(event.from ?? "?") → \(event.to ?? "?")"
-        case .fieldUpdate: "fields updated"
-        case .outcome: "outcome recorded"
-        case .note: "note"
-        case .assignment: "assigned"
-        case .erasure: "personal data erased"
-        }
     }
 }
 

@@ -44,10 +44,11 @@ enum WebSessionCookie {
 }
 
 /// A form as a browser sends it (`application/x-www-form-urlencoded`), at most 64 KiB. Inputs named `field.NAME` are
-/// case fields; the others (`csrf`, `reason`, `version`, `username`, `password`) are the form's own.
+/// case fields (a list's checkboxes send one each); the others (`csrf`, `reason`, `version`, `username`, `password`)
+/// are the form's own.
 struct WebForm: Sendable {
     static let limit = 64 << 10
-    let values: [String: String]
+    private let values: [String: [String]]
 
     init(_ request: Request, _ context: APIRequestContext) async throws {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
@@ -58,23 +59,30 @@ struct WebForm: Sendable {
         guard let text = String(bytes: buffer.readableBytesView, encoding: .utf8) else {
             throw WorkflowError(.usage, "the form is not UTF-8 text")
         }
+        try self.init(encoded: text)
+    }
+
+    init(encoded text: String) throws {
         var components = URLComponents()
         // `+` is a space in a form; URLComponents decodes only `%20`.
         components.percentEncodedQuery = text.replacingOccurrences(of: "+", with: "%20")
-        var values: [String: String] = [:]
-        for item in components.queryItems ?? [] where values[item.name] == nil {
-            values[item.name] = item.value ?? ""
-        }
-        if !text.isEmpty && components.queryItems == nil { throw WorkflowError(.usage, "the form is not URL-encoded") }
+        guard text.isEmpty || components.queryItems != nil else { throw WorkflowError(.usage, "the form is not URL-encoded") }
+        var values: [String: [String]] = [:]
+        for item in components.queryItems ?? [] { values[item.name, default: []].append(item.value ?? "") }
         self.values = values
     }
 
-    subscript(_ name: String) -> String? { values[name] }
+    /// The input's value (the first, if it was sent more than once).
+    subscript(_ name: String) -> String? { values[name]?.first }
 
-    /// The case fields given (`field.NAME`), by field name.
+    /// The case fields given (`field.NAME`) as text, as the CLI's `--field` takes them: several checked items of a
+    /// list joined by commas; inputs left blank left out (a blank input is not a clearing).
     var fields: [String: String] {
         var fields: [String: String] = [:]
-        for (name, value) in values where name.hasPrefix("field.") { fields[String(name.dropFirst(6))] = value }
+        for (name, given) in values where name.hasPrefix("field.") {
+            let kept = given.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            if !kept.isEmpty { fields[String(name.dropFirst(6))] = kept.joined(separator: ",") }
+        }
         return fields
     }
 }
