@@ -3,6 +3,14 @@ import PostgresNIO
 import WorkflowEngine
 
 extension PostgresStore {
+    public func overdueCounts(workflow: String, at instant: Date) async throws -> [StageCount] {
+        try await run { connection in
+            try await connection.query(
+                "SELECT state, count(*) FROM cases WHERE workflow = \(workflow) AND due_at < \(instant) GROUP BY state", logger: logger)
+                .decode((String, Int).self).all().map { StageCount(state: $0, value: nil, count: $1) }
+        }
+    }
+
     public func stageCounts(workflow: String, at instant: Date?, by field: String?) async throws -> [StageCount] {
         guard let instant else { return try await currentStageCounts(workflow: workflow, by: field) }
         return try await run { connection in

@@ -3,6 +3,15 @@ import SQLiteNIO
 import WorkflowEngine
 
 extension SQLiteStore {
+    public func overdueCounts(workflow: String, at instant: Date) async throws -> [StageCount] {
+        try await access.run {
+            try await self.query(
+                "SELECT state AS state, NULL AS value, count(*) AS n FROM cases WHERE workflow = ? AND due_at < ? GROUP BY 1",
+                [.text(workflow), .micros(instant)]
+            ).map(Self.stageCount)
+        }
+    }
+
     public func stageCounts(workflow: String, at instant: Date?, by field: String?) async throws -> [StageCount] {
         guard let instant else { return try await currentStageCounts(workflow: workflow, by: field) }
         let by = field == nil ? "NULL" : "c.fields -> ?"

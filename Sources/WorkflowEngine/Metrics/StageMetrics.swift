@@ -1,3 +1,5 @@
+import Foundation
+
 /// Cases per state of one workflow, every state listed in definition order.
 public struct StageReport: Sendable, Hashable {
     public struct Stage: Sendable, Hashable {
@@ -35,6 +37,18 @@ extension Engine {
             return StageReport.Stage(state: state.name, count: mine.reduce(0) { $0 + $1.count }, by: by)
         }
         return StageReport(workflow: workflowID, asOf: day?.description, stages: stages)
+    }
+
+    /// How many cases stand past their due date in each state at `now` (the engine's clock by default), every state
+    /// listed in definition order: the count `rsoctl case list --state S --overdue` lists.
+    public func overdueCounts(_ workflowID: String, at now: Date? = nil, as actorName: String) async throws -> StageReport {
+        _ = try await resolve(actorName)
+        let definition = try registry.workflow(workflowID)
+        let rows = try await store.overdueCounts(workflow: workflowID, at: now ?? clock.now())
+        let stages = definition.states.map { state in
+            StageReport.Stage(state: state.name, count: rows.filter { $0.state == state.name }.reduce(0) { $0 + $1.count }, by: nil)
+        }
+        return StageReport(workflow: workflowID, asOf: nil, stages: stages)
     }
 
     /// A `by` field must be a field of the workflow, and not personal data: a count per name or document number

@@ -80,6 +80,8 @@ public protocol MetricsStore: Sendable {
     func durationsToState(workflow: String, state: String) async throws -> DurationStats?
     /// Outcome totals over recorded events in `[from, until)`, optionally for one parent's children.
     func outcomeTotals(workflow: String, parentID: UUID?, from: Date?, until: Date?, by field: String?) async throws -> [OutcomeCount]
+    /// Cases per state whose due date has passed at `instant`.
+    func overdueCounts(workflow: String, at instant: Date) async throws -> [StageCount]
     /// The projection's intervals for one case, oldest first (to check it against the history).
     func stageIntervals(of caseID: UUID) async throws -> [StageInterval]
 }

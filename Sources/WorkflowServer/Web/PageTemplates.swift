@@ -5,7 +5,7 @@ import Mustache
 enum PageTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("input", input), ("login", login), ("work", work), ("case", casePage), ("open", openPage),
+        for (name, text) in [("layout", layout), ("input", input), ("login", login), ("work", work), ("case", casePage), ("open", openPage), ("dashboard", dashboard),
                              ("problem", problem)] {
             // The templates are constants of this file; one that does not parse is a defect caught by every web test.
             try! library.register(text, named: name)
@@ -28,6 +28,7 @@ enum PageTemplates {
         body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fff; }
         header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; padding: .5rem 1rem; background: #0b3d60; color: #fff; }
         header a { color: #fff; font-weight: bold; text-decoration: none; }
+        header nav a { font-weight: normal; text-decoration: underline; }
         header .who { margin-left: auto; }
         header form { margin: 0; }
         main { padding: 1rem; max-width: 64rem; }
@@ -49,7 +50,8 @@ enum PageTemplates {
         fieldset { border: 1px solid #c8c8c8; margin: .5rem 0; }
         legend { font-weight: 600; }
         label.check { display: inline-block; font-weight: normal; margin: .25rem 1rem .25rem 0; }
-        .outcomes td.number, .outcomes th.number { text-align: right; }
+        .number { text-align: right; }
+        caption { text-align: left; font-weight: 600; padding: .25rem 0; }
         .filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; margin-bottom: 1rem; }
         a { color: #0b5394; }
         :focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
@@ -59,6 +61,7 @@ enum PageTemplates {
         <header>
         <a href="/">rso-workflow</a>
         {{#user}}
+        <nav aria-label="Pages"><a href="/">My work</a> · <a href="/dashboard">Dashboard</a></nav>
         <span class="who">{{name}} ({{roles}})</span>
         <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
         {{/user}}
@@ -230,6 +233,61 @@ enum PageTemplates {
         {{/inputs}}
         <p><button type="submit">Open the case</button></p>
         </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let dashboard = """
+        {{<layout}}
+        {{$title}}{{title}}: dashboard · rso-workflow{{/title}}
+        {{$content}}
+        <h1>{{title}}: dashboard</h1>
+        <form method="get" action="/dashboard/{{workflow}}" class="filters">
+        <div><label for="asOf">Compare with the end of</label><input id="asOf" name="asOf" type="date" value="{{asOf}}"></div>
+        <div><label for="into">Flow into</label><select id="into" name="into"><option value=""></option>{{#states}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/states}}</select></div>
+        <div><label for="from">From</label><input id="from" name="from" type="date" value="{{from}}"></div>
+        <div><label for="to">To</label><input id="to" name="to" type="date" value="{{to}}"></div>
+        <div><button type="submit">Show</button></div>
+        </form>
+        <p>Other workflows: {{#workflows}}{{^selected}}<a href="/dashboard/{{id}}">{{title}}</a> {{/selected}}{{/workflows}}</p>
+        <section id="stages" aria-labelledby="stages-heading">
+        <h2 id="stages-heading">Cases per stage</h2>
+        {{{chart}}}
+        <div class="table-scroll"><table id="stages-now"><caption>Now <a href="{{csv}}/stages.csv{{query}}">(CSV)</a></caption>
+        <thead><tr><th scope="col">Stage</th><th scope="col" class="number">Cases</th></tr></thead>
+        <tbody>{{#now}}<tr data-state="{{state}}"><th scope="row">{{state}}</th><td class="count number">{{count}}</td></tr>{{/now}}</tbody></table></div>
+        {{#hasAsOf}}
+        <div class="table-scroll"><table id="stages-as-of"><caption>At the end of {{asOf}}</caption>
+        <thead><tr><th scope="col">Stage</th><th scope="col" class="number">Cases</th></tr></thead>
+        <tbody>{{#asOfCounts}}<tr data-state="{{state}}"><th scope="row">{{state}}</th><td class="count number">{{count}}</td></tr>{{/asOfCounts}}</tbody></table></div>
+        {{/hasAsOf}}
+        </section>
+        {{#hasFlow}}
+        <section id="flow-section" aria-labelledby="flow-heading">
+        <h2 id="flow-heading">Flow</h2>
+        <p id="flow"><span class="count">{{flowCount}}</span> cases entered {{into}} from {{from}} to {{to}} <a href="{{csv}}/flow.csv{{query}}">(CSV)</a></p>
+        </section>
+        {{/hasFlow}}
+        <section id="overdue-section" aria-labelledby="overdue-heading">
+        <h2 id="overdue-heading">Overdue now</h2>
+        <div class="table-scroll"><table id="overdue"><caption>Cases past their due date <a href="{{csv}}/overdue.csv{{query}}">(CSV)</a></caption>
+        <thead><tr><th scope="col">Stage</th><th scope="col" class="number">Overdue</th></tr></thead>
+        <tbody>{{#overdue}}<tr data-state="{{state}}"><th scope="row">{{state}}</th><td class="count number">{{count}}</td></tr>{{/overdue}}</tbody></table></div>
+        </section>
+        <section id="durations-section" aria-labelledby="durations-heading">
+        <h2 id="durations-heading">Time in each stage</h2>
+        <div class="table-scroll"><table id="durations"><caption>Days, over stays that ended <a href="{{csv}}/durations.csv{{query}}">(CSV)</a></caption>
+        <thead><tr><th scope="col">Stage</th><th scope="col" class="number">Stays</th><th scope="col" class="number">Median days</th><th scope="col" class="number">90th percentile days</th></tr></thead>
+        <tbody>{{#durations}}<tr data-state="{{state}}"><th scope="row">{{state}}</th><td class="count number">{{count}}</td><td class="median number">{{median}}</td><td class="p90 number">{{p90}}</td></tr>{{/durations}}</tbody></table></div>
+        </section>
+        {{#hasOutcomes}}
+        <section id="outcomes-section" aria-labelledby="outcomes-heading">
+        <h2 id="outcomes-heading">Outcome totals</h2>
+        <div class="table-scroll"><table id="outcome-totals"><caption>Corrections included{{#from}}, recorded from {{from}}{{/from}}{{#to}} to {{to}}{{/to}} <a href="{{csv}}/outcomes.csv{{query}}">(CSV)</a></caption>
+        <thead><tr><th scope="col">Outcome</th><th scope="col" class="number">Total</th></tr></thead>
+        <tbody>{{#outcomes}}<tr data-outcome="{{state}}"><th scope="row">{{state}}</th><td class="count number">{{count}}</td></tr>{{/outcomes}}</tbody></table></div>
+        </section>
+        {{/hasOutcomes}}
         {{/content}}
         {{/layout}}
         """

@@ -35,6 +35,19 @@ struct WebRoutes: Sendable {
         router.post("/cases/new/{workflow}") { request, context in
             try await page(request) { try await openCase(request, context, $0) }
         }
+        router.get("/dashboard") { request, _ in
+            try await page(request) { _ in WebResponse.redirect("/dashboard/\(engine.registry.workflows.first?.id ?? "avrr")") }
+        }
+        router.get("/dashboard/{workflow}") { request, context in
+            try await page(request) { try await dashboard(request, try context.parameters.require("workflow"), $0) }
+        }
+        router.get("/dashboard/{workflow}/{file}") { request, context in
+            try await page(request) { signedIn in
+                let file = try context.parameters.require("file")
+                guard file.hasSuffix(".csv") else { throw WorkflowError(.notFound, "no page \(InputText.quoted(file)); the dashboard's tables are NAME.csv") }
+                return try await dashboardCSV(request, try context.parameters.require("workflow"), String(file.dropLast(4)), signedIn)
+            }
+        }
         // Browsers ask for it on every first visit; there is none.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
     }

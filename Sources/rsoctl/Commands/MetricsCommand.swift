@@ -6,7 +6,7 @@ import WorkflowViews
 /// `rsoctl metrics …`: figures for managers.
 struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "metrics", abstract: "Stage counts and other figures for managers.", subcommands: [Stages.self, Flow.self, Durations.self, Outcomes.self])
+        commandName: "metrics", abstract: "Stage counts and other figures for managers.", subcommands: [Stages.self, Overdue.self, Flow.self, Durations.self, Outcomes.self])
 
     struct Stages: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How many cases stand in each state, in definition order.")
@@ -26,6 +26,19 @@ struct MetricsCommand: AsyncParsableCommand {
 }
 
 extension MetricsCommand {
+    struct Overdue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "How many cases stand past their due date in each state, now.")
+        @Argument(help: "The workflow, e.g. avrr.", transform: WorkflowID.parse) var workflow: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            let actor = try global.actorName()
+            let view = StageReportView(try await global.withEngine { try await $0.overdueCounts(workflow, as: actor) })
+            Output.print(output.format, json: view, table: view.table)
+        }
+    }
+
     struct Outcomes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Outcome totals, corrections included (e.g. arrests per period).")
         @Argument(help: "A workflow with outcome counters, e.g. jpa.operation.", transform: WorkflowID.parse) var workflow: String
