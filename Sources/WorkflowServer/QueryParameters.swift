@@ -11,8 +11,16 @@ struct QueryParameters {
     /// Longest value accepted: a reference, a state, a filter's value.
     static let longestValue = 1_024
 
-    init(_ request: Request, accepting names: [String]) throws {
-        pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+    /// `form`: the query a web page's GET form sends, where `+` is a space (HTML's form encoding); an API client's
+    /// `+` is a plus sign.
+    init(_ request: Request, accepting names: [String], form: Bool = false) throws {
+        if form {
+            var components = URLComponents()
+            components.percentEncodedQuery = (request.uri.query ?? "").replacingOccurrences(of: "+", with: "%20")
+            pairs = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+        } else {
+            pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        }
         for (name, value) in pairs {
             guard names.contains(name) else {
                 throw WorkflowError(.usage, "the query parameter \(InputText.quoted(name)) is not taken here; parameters: \(names.isEmpty ? "none" : names.joined(separator: ", "))")

@@ -18,7 +18,7 @@ extension WebRoutes {
         let to: SimpleDate?
 
         init(_ request: Request) throws {
-            let query = try QueryParameters(request, accepting: ["asOf", "into", "from", "to"])
+            let query = try QueryParameters(request, accepting: ["asOf", "into", "from", "to"], form: true)
             func given(_ name: String) throws -> String? { try query.text(name).flatMap { $0.isEmpty ? nil : $0 } }
             func day(_ name: String) throws -> SimpleDate? {
                 guard let text = try given(name) else { return nil }

@@ -100,13 +100,13 @@ enum PageTemplates {
         <form method="get" action="/" class="filters">
         <div><label for="workflow">Workflow</label>
         <select id="workflow" name="workflow"><option value="">All</option>{{#workflows}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/workflows}}</select></div>
-        <div><label for="q">Reference</label><input id="q" name="q" value="{{query}}" placeholder="AVRR-2026-000001"></div>
+        <div><label for="q">Reference, name or document number</label><input id="q" name="q" value="{{query}}"></div>
         <div><button type="submit">Filter</button></div>
         </form>
         {{#hasCases}}
         <div class="table-scroll">
         <table id="cases">
-        <caption>Cases you can act on now, overdue first ({{count}})</caption>
+        <caption>{{caption}} ({{count}})</caption>
         <thead><tr><th scope="col">Reference</th><th scope="col">Workflow</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Updated</th></tr></thead>
         <tbody>
         {{/hasCases}}

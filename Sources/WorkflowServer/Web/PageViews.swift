@@ -52,6 +52,7 @@ struct WorkPage: Sendable {
     /// The workflows whose cases this user may open.
     let openable: [WorkflowOption]
     let query: String
+    let caption: String
     let filtered: Bool
     let cases: [Row]
     // Stored, not computed: Mustache reads stored properties only (it looks through `Mirror`).
@@ -59,7 +60,8 @@ struct WorkPage: Sendable {
     let count: Int
     let hasOpenable: Bool
 
-    init(user: SignedInView?, workflows: [WorkflowOption], openable: [WorkflowOption], query: String, filtered: Bool, cases: [Row]) {
+    init(user: SignedInView?, workflows: [WorkflowOption], openable: [WorkflowOption], query: String, caption: String, filtered: Bool, cases: [Row]) {
+        self.caption = caption
         self.user = user
         self.workflows = workflows
         self.openable = openable

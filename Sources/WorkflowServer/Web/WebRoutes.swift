@@ -118,21 +118,56 @@ struct WebRoutes: Sendable {
 
     // MARK: My work
 
+    /// My work: the cases this user can act on, or, with `q`, the cases whose reference starts with it or whose name
+    /// or document number (a personal text field the user may see) is exactly it, found through the blind index.
     private func workPage(_ request: Request, _ signedIn: SignedIn) async throws -> Response {
-        let workflow = request.uri.queryParameters["workflow"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let query = request.uri.queryParameters["q"].map { String($0).trimmingCharacters(in: .whitespaces).uppercased() } ?? ""
-        let items = try await engine.workList(as: signedIn.user.name, workflow: workflow)
-        let rows = items.filter { query.isEmpty || $0.reference.hasPrefix(query) }.map { item in
-            WorkPage.Row(reference: item.reference, workflow: item.workflow, state: item.state,
-                         due: item.dueAt.map(PageText.instant) ?? "", lateBy: item.lateness.map { Lateness.text(Int($0)) },
-                         updated: PageText.instant(item.updatedAt))
+        let parameters = try QueryParameters(request, accepting: ["workflow", "q"], form: true)
+        let workflow = try parameters.text("workflow").flatMap { $0.isEmpty ? nil : WorkflowID.parse($0) }
+        let query = try parameters.text("q")?.trimmingCharacters(in: .whitespaces) ?? ""
+        let rows: [WorkPage.Row]
+        let caption: String
+        if query.isEmpty || Self.looksLikeReference(query) {
+            let prefix = query.uppercased()
+            rows = try await engine.workList(as: signedIn.user.name, workflow: workflow).filter { $0.reference.hasPrefix(prefix) }.map { item in
+                WorkPage.Row(reference: item.reference, workflow: item.workflow, state: item.state,
+                             due: item.dueAt.map(PageText.instant) ?? "", lateBy: item.lateness.map { Lateness.text(Int($0)) },
+                             updated: PageText.instant(item.updatedAt))
+            }
+            caption = "Cases you can act on now, overdue first"
+        } else {
+            let now = engine.clock.now()
+            rows = try await search(query, in: workflow, as: signedIn.user).map { record in
+                WorkPage.Row(reference: record.reference, workflow: record.workflow, state: record.state,
+                             due: record.dueAt.map(PageText.instant) ?? "", lateBy: record.lateness(at: now).map { Lateness.text(Int($0)) },
+                             updated: PageText.instant(record.updatedAt))
+            }
+            caption = "Cases whose name or document number is exactly what you searched for"
         }
         let options = engine.registry.workflows.map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: $0.id == workflow) }
         let openable = engine.registry.workflows.filter { Decider($0).openingRoles.contains(where: signedIn.user.holds) }
             .map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: false) }
-        let page = WorkPage(user: signedIn.header, workflows: options, openable: openable, query: query,
+        let page = WorkPage(user: signedIn.header, workflows: options, openable: openable, query: query, caption: caption,
                             filtered: workflow != nil || !query.isEmpty, cases: rows)
         return WebResponse.html(.ok, PageTemplates.render(page, "work"))
+    }
+
+    /// `AVRR-2026-000001`, or its start (`AVRR-2026`): letters, a dash, then digits and dashes.
+    static func looksLikeReference(_ text: String) -> Bool {
+        text.range(of: #"^[A-Za-z]{2,10}-[0-9][0-9-]*$"#, options: .regularExpression) != nil
+    }
+
+    /// Exact matches of a personal text field (a name, a document number) that the user may see, in each workflow:
+    /// the engine finds them through the blind index and logs the search, as `rsoctl case list --field` does.
+    private func search(_ text: String, in workflow: String?, as user: User) async throws -> [CaseRecord] {
+        var found: [CaseRecord] = []
+        for definition in engine.registry.workflows where workflow == nil || workflow == definition.id {
+            for field in definition.fields where field.dataClass.isProtected && field.type == .string
+                && Redaction.sees(field.dataClass, in: definition, as: user) {
+                found += try await engine.list(CaseQuery(workflow: definition.id, fieldEquals: [(field.name, .string(text))], limit: 200), as: user.name)
+            }
+        }
+        var seen = Set<String>()
+        return found.filter { seen.insert($0.reference).inserted }
     }
 }
 
