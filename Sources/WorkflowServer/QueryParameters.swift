@@ -15,9 +15,7 @@ struct QueryParameters {
     /// `+` is a plus sign.
     init(_ request: Request, accepting names: [String], form: Bool = false) throws {
         if form {
-            var components = URLComponents()
-            components.percentEncodedQuery = (request.uri.query ?? "").replacingOccurrences(of: "+", with: "%20")
-            pairs = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+            pairs = try WebForm.pairs(request.uri.query ?? "")
         } else {
             pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         }

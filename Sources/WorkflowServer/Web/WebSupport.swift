@@ -63,13 +63,24 @@ struct WebForm: Sendable {
     }
 
     init(encoded text: String) throws {
-        var components = URLComponents()
-        // `+` is a space in a form; URLComponents decodes only `%20`.
-        components.percentEncodedQuery = text.replacingOccurrences(of: "+", with: "%20")
-        guard text.isEmpty || components.queryItems != nil else { throw WorkflowError(.usage, "the form is not URL-encoded") }
         var values: [String: [String]] = [:]
-        for item in components.queryItems ?? [] { values[item.name, default: []].append(item.value ?? "") }
+        for (name, value) in try Self.pairs(text) { values[name, default: []].append(value) }
         self.values = values
+    }
+
+    /// The name-value pairs of `application/x-www-form-urlencoded` text, in order: `+` is a space, `%XX` a byte, and
+    /// the bytes UTF-8. Anything else is refused, not repaired (URLComponents, given such text, stops the process).
+    static func pairs(_ text: String) throws -> [(String, String)] {
+        func decoded(_ part: Substring) throws -> String {
+            guard let text = part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                throw WorkflowError(.usage, "the form is not URL-encoded UTF-8 (a % not followed by two hexadecimal digits, or bytes that are not UTF-8)")
+            }
+            return text
+        }
+        return try text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (try decoded(parts[0]), parts.count > 1 ? try decoded(parts[1]) : "")
+        }
     }
 
     /// The input's value (the first, if it was sent more than once).
