@@ -34,6 +34,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -43,11 +44,11 @@ import urllib.request
 
 from axe_selenium_python import Axe
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 WAIT = 15  # seconds for a page to change or an element to appear; a sign-in hashes with bcrypt, on two busy cores
 FAILING_IMPACTS = {"serious", "critical"}
@@ -56,6 +57,10 @@ PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
 
 class CheckFailed(Exception):
     pass
+
+
+class Skipped(Exception):
+    """What a check needs is not there yet (the dashboard): reported loudly, not failed."""
 
 
 def expect(condition, message):
@@ -147,6 +152,14 @@ class Browser:
         WebDriverWait(self.driver, WAIT).until(expected_conditions.staleness_of(old), f"{what}: the page did not change")
         return self.settled(what)
 
+    def follow(self, link, what):
+        """Clicks a link and waits for the page it leads to."""
+        self.documents()
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        link.click()
+        WebDriverWait(self.driver, WAIT).until(expected_conditions.staleness_of(old), f"{what}: the page did not change")
+        return self.settled(what)
+
     def one(self, selector, what=None):
         found = self.driver.find_elements(By.CSS_SELECTOR, selector)
         expect(found, f"{what or 'the page'} at {self.path()} has no {selector}")
@@ -200,6 +213,32 @@ def http(base, method, path, cookie=None, form=None):
     except urllib.error.HTTPError as error:
         status, headers = error.code, error.headers
     return status, urllib.parse.urlsplit(headers.get("Location") or "").path
+
+
+def fetch(base, path, cookie):
+    """(status, Content-Type, body) of a GET with an rso_session cookie (the dashboard's CSV files)."""
+    request = urllib.request.Request(base + path, headers={"Cookie": f"rso_session={cookie}"})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.headers.get("Content-Type") or "", response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type") or "", error.read().decode("utf-8", "replace")
+
+
+def rsoctl(ctx, *args):
+    """`rsoctl ARGS --format json` on the server's database (scripts/web-test's environment): its JSON. A failure or a
+    minute without an answer fails the check."""
+    command = " ".join(["rsoctl", *args])
+    try:
+        done = subprocess.run([ctx.rsoctl, *args, "--format", "json"], capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise CheckFailed(f"`{command}` did not finish within 60 s")
+    expect(done.returncode == 0, f"`{command}` exited with {done.returncode}: {done.stderr.strip()[-600:]}")
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        raise CheckFailed(f"`{command}` printed no JSON: {done.stdout[:300]!r}")
 
 
 # --- the checks ----------------------------------------------------------------------------------------------------

@@ -31,12 +31,17 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await Self.serve(global: global, listen: listen, pool: pool, requestTimeout: requestTimeout, timerInterval: timers ? timerInterval : nil)
+    }
+
+    /// Serves until a shutdown signal, on the database `global` selects (also `rsoctl demo --serve`'s last step).
+    static func serve(global: GlobalOptions, listen: String, pool: Int = 8, requestTimeout: Int = 30, timerInterval: Int? = nil) async throws {
         let address = try ListenAddress(listen)
         Output.notesAsJSONLines = true
         let logger = Logger(label: "rsoctl.serve") { JSONLinesLogHandler(label: $0) }
         let isPostgres = if case .postgres = try StoreLocation(url: global.url) { true } else { false }
         let metrics = ServerMetrics(poolConnections: isPostgres ? pool : nil)
-        let (requestTimeout, interval) = (Duration.seconds(requestTimeout), timers ? Duration.seconds(timerInterval) : nil)
+        let (requestTimeout, interval) = (Duration.seconds(requestTimeout), timerInterval.map { Duration.seconds($0) })
         try await global.withEngine(maximumConnections: pool, steadyConnections: true) { engine in
             var engine = engine
             // A replay is logged by the case it showed, never by its key: a client's key is its own text.

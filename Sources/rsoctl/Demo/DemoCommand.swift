@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkflowEngine
+import WorkflowServer
 import WorkflowViews
 
 /// `rsoctl demo`: demo users, the AVRR pilot's cases of 2012–2013 spread over the stages, this week's AVRR cases
@@ -18,6 +19,9 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: "The AVRR pilot's cases date from 2012–2013; this week's AVRR cases are dated relative to --today. Timers due by that day are run at the end, so timers run finds nothing of the demo's left to fire.")
     @Option(help: "The day this week's cases are dated from (YYYY-MM-DD, UTC; default: today; not in the future).")
     var today: Day?
+    @Flag(help: "Then give each demo user a new random password, print them, and serve the web pages and the API (as rsoctl serve) until SIGTERM or SIGINT.")
+    var serve = false
+    @Option(help: "With --serve: where to listen, HOST:PORT.") var listen = "127.0.0.1:8080"
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: FormatOption
 
@@ -68,6 +72,24 @@ struct DemoCommand: AsyncParsableCommand {
         var table = view.table
         if output.format == .table { table.rows.append(["total", String(total)] + Array(repeating: "", count: table.columns.count - 2)) }
         Output.print(output.format, json: view, table: table)
+        if serve { try await serveDemo() }
+    }
+
+    /// New passwords for the demo's staff, printed once, then the server: the web pages ready to sign in to.
+    private func serveDemo() async throws {
+        let address = try ListenAddress(listen)
+        let passwords = try await global.withEngine { engine in
+            var passwords: [(String, String)] = []
+            for name in DemoUsers.all {
+                let password = DemoUsers.newPassword()
+                try await engine.setPassword(for: name, to: password, as: DemoUsers.admin, hasher: BcryptPasswords())
+                passwords.append((name, password))
+            }
+            return passwords
+        }
+        Output.note("rsoctl demo: sign in at http://\(address)/login (these passwords are new at each run, shown once):")
+        for (name, password) in passwords { Output.note("  \(name)  \(password)") }
+        try await ServeCommand.serve(global: global, listen: listen)
     }
 }
 
@@ -78,6 +100,15 @@ enum DemoUsers {
     static let approver = "chen.approver"
     static let coordinator = "dewi.coordinator"
     static let manager = "maria.manager"
+
+    static var all: [String] { [admin] + caseworkers + [approver, coordinator, manager] }
+
+    /// 16 letters and digits from the system's generator: a demo password, printed once.
+    static func newPassword() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+    }
 
     static func ensure(_ engine: Engine) async throws {
         let existing = try await engine.store.users().map(\.name)
