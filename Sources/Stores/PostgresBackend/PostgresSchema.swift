@@ -181,7 +181,7 @@ struct PostgresSchema: SQLDialect {
                 """,
             ]
         case .outcomeTotalsAndUniqueValues, .stageIntervals, .timerLeases, .noStageDurationIndex, .openStayByKey,
-             .outcomeEventsByTime, .imports, .historyChain, .caseKeys, .apiTokens, .passwordsAndWebSessions:
+             .outcomeEventsByTime, .imports, .historyChain, .caseKeys, .apiTokens, .passwordsAndWebSessions, .workListIndex:
             return []
         }
     }

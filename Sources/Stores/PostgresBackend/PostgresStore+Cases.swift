@@ -101,7 +101,9 @@ extension PostgresStore {
         for (field, prefix) in filter.fieldIndexed {
             sql += " AND starts_with(fields->>\(bind(field)), \(bind(prefix)))"
         }
-        sql += " ORDER BY created_at, reference LIMIT \(bind(filter.limit))"
+        // `due` follows the index on (workflow, state, due_at, created_at): read in order, never sorted.
+        sql += filter.order == .due ? " ORDER BY due_at, created_at" : " ORDER BY created_at, reference"
+        sql += " LIMIT \(bind(filter.limit))"
         let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         return try await run { connection in try await cases(query, on: connection) }
     }

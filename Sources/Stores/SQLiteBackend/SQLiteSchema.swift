@@ -127,7 +127,7 @@ struct SQLiteSchema: SQLDialect {
         case .stageSummaries, .timeToFirstReach, .fieldsOverwrittenByOutcomesRestored:
             return []
         case .outcomeTotalsAndUniqueValues, .stageIntervals, .timerLeases, .noStageDurationIndex, .outcomeEventsByTime,
-             .imports, .historyChain, .caseKeys, .apiTokens, .passwordsAndWebSessions:
+             .imports, .historyChain, .caseKeys, .apiTokens, .passwordsAndWebSessions, .workListIndex:
             return []
         }
     }

@@ -190,7 +190,7 @@ extension SQLiteStore {
             sql += " AND substr(fields ->> ?, 1, length(?)) = ?"
             binds += [.text(Self.jsonPath(field)), .text(prefix), .text(prefix)]
         }
-        sql += " ORDER BY created_at, reference LIMIT ?"
+        sql += filter.order == .due ? " ORDER BY due_at IS NULL, due_at, created_at LIMIT ?" : " ORDER BY created_at, reference LIMIT ?"
         binds.append(.integer(filter.limit))
         let query = sql, arguments = binds
         return try await access.run { try await self.query(query, arguments).map(Self.caseRecord) }

@@ -42,6 +42,7 @@ public struct WorkItem: Sendable {
     public let workflow: String
     public let state: String
     public let dueAt: Date?
+    public let createdAt: Date
     public let updatedAt: Date
     /// Seconds past its due date at the moment of the list; nil when not overdue.
     public let lateness: TimeInterval?
@@ -49,8 +50,9 @@ public struct WorkItem: Sendable {
 
 extension Engine {
     /// The cases `actorName` can act on now (those in a state a transition of one of their roles leaves), by due date
-    /// (so the most overdue come first), then those without one, most recently changed first; at most `limit`. It shows no
-    /// field, so it reads no personal value and logs no access.
+    /// (so the most overdue come first), then those without one, the oldest first among equals; at most `limit`. It
+    /// shows no field, so it reads no personal value and logs no access. Each state's cases are read in that order
+    /// from an index, `limit` at most, however many stand there.
     public func workList(as actorName: String, workflow: String? = nil, limit: Int = 200) async throws -> [WorkItem] {
         let actor = try await resolve(actorName)
         let definitions = try workflow.map { [try registry.workflow($0)] } ?? registry.workflows
@@ -58,9 +60,12 @@ extension Engine {
         var items: [WorkItem] = []
         for definition in definitions {
             for state in definition.states.map(\.name) where definition.roles(leaving: state).contains(where: actor.holds) {
-                for record in try await store.listCases(CaseQuery(workflow: definition.id, state: state, limit: limit)) {
+                var query = CaseQuery(workflow: definition.id, state: state, limit: limit)
+                query.order = .due
+                for record in try await store.listCases(query) {
                     items.append(WorkItem(reference: record.reference, workflow: record.workflow, state: record.state,
-                                          dueAt: record.dueAt, updatedAt: record.updatedAt, lateness: record.lateness(at: now)))
+                                          dueAt: record.dueAt, createdAt: record.createdAt, updatedAt: record.updatedAt,
+                                          lateness: record.lateness(at: now)))
                 }
             }
         }
@@ -69,7 +74,7 @@ extension Engine {
             case let (x?, y?) where x != y: return x < y
             case (_?, nil): return true
             case (nil, _?): return false
-            default: return a.updatedAt > b.updatedAt
+            default: return a.createdAt < b.createdAt
             }
         }
         return Array(ordered.prefix(limit))

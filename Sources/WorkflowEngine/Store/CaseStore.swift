@@ -32,6 +32,7 @@ public struct CaseQuery: Sendable {
     /// (`CaseSealing`), set by `Engine.list` in place of an equality the sealed form cannot answer.
     public var fieldIndexed: [(String, String)] = []
     public var limit: Int
+    public var order: CaseOrder = .created
 
     public init(workflow: String? = nil, state: String? = nil, parentID: UUID? = nil, overdueAt: Date? = nil,
                 fieldEquals: [(String, JSONValue)] = [], limit: Int = 100) {
@@ -42,6 +43,14 @@ public struct CaseQuery: Sendable {
         self.fieldEquals = fieldEquals
         self.limit = limit
     }
+}
+
+/// The order of a case list.
+public enum CaseOrder: Sendable {
+    /// Oldest first (`case list`).
+    case created
+    /// Soonest due first, cases without a due date last, the oldest first among equals (a work list).
+    case due
 }
 
 /// How many cases stand in one state, optionally split by a field's value.
