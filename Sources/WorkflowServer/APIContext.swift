@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOConcurrencyHelpers
 import WorkflowEngine
 
 /// The request context of every route: Hummingbird's core, and the user the request's token acts as.
@@ -16,6 +17,11 @@ public struct APIRequestContext: Hummingbird.RequestContext {
         coreContext = .init(source: source)
         sourceAddress = source.channel.remoteAddress?.ipAddress ?? "?"
     }
+
+    /// Who the request acts as, once a token or a web session said so: `RequestLog` names them on the request's line.
+    /// A box shared by every copy of the context, since the log line is written by the middleware outside the one
+    /// that learns the user.
+    let user = RequestUser()
 
     /// The acting user; only the `/v1` routes ask, and `TokenAuthentication` has set it there.
     func requireActor() throws -> String {
@@ -37,4 +43,12 @@ public enum APILimits {
 extension Request {
     /// `Idempotency-Key`: the CLI's `--idempotency-key`, on every write.
     var idempotencyKey: String? { headers[HTTPField.Name("Idempotency-Key")!] }
+}
+
+/// The name of the user a request acts as, set once it is known.
+final class RequestUser: Sendable {
+    private let name = NIOLockedValueBox<String?>(nil)
+
+    func set(_ user: String) { name.withLockedValue { $0 = user } }
+    var current: String? { name.withLockedValue { $0 } }
 }

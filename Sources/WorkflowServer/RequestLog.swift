@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 
 /// One log line per request, after its response: request id, method, route (the pattern, e.g. `/v1/cases/{ref}`, not
-/// the path), status and duration in milliseconds. Never a header's or a body's content. The request id comes from
-/// `X-Request-Id` when the client sent a short one of letters, digits and `-`, else is made here; the response
+/// the path), status, duration in milliseconds, and the user it acted as once a token or a web session named them.
+/// Never a header's or a body's content. The request id comes from `X-Request-Id` when the client sent a short one of letters, digits and `-`, else is made here; the response
 /// carries it back. The same figures go to the Prometheus metrics.
 struct RequestLog: RouterMiddleware {
     typealias Context = APIRequestContext
@@ -25,11 +25,13 @@ struct RequestLog: RouterMiddleware {
             let elapsed = ContinuousClock.now - started
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             let route = context.endpointPath ?? "unmatched"
-            logger.info("request", metadata: [
+            var fields: Logger.Metadata = [
                 "requestId": .string(id), "method": .string(request.method.rawValue),
                 "route": .string(route), "status": .stringConvertible(status),
                 "durationMs": .stringConvertible(Tenths(milliseconds)),
-            ])
+            ]
+            if let user = context.user.current { fields["user"] = .string(user) }
+            logger.info("request", metadata: fields)
             metrics.requestEnded()
             metrics.request(method: request.method.rawValue, route: route, status: status, duration: elapsed)
         }

@@ -21,6 +21,7 @@ struct TokenAuthentication: RouterMiddleware {
         var context = context
         if let user = gate.rememberedUser(ofHash: hash) {
             context.actor = user
+            context.user.set(user)
             return try await next(request, context)
         }
         if let wait = gate.wait(for: context.sourceAddress), !gate.isKnown(hash: hash) {
@@ -35,6 +36,7 @@ struct TokenAuthentication: RouterMiddleware {
         case .valid(let user):
             gate.remember(hash: hash, user: user.name)
             context.actor = user.name
+            context.user.set(user.name)
             return try await next(request, context)
         case .unknown:
             refusal = "the token is not one that was issued (or was mistyped): rsoctl users token NAME issues one"

@@ -108,6 +108,21 @@ struct ServeTests {
         }
     }
 
+    @Test("a request's log line names the user its token acts as; a request with no token or a bad one names none")
+    func theLogLineNamesTheTokensUser() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            try await db.addStandardUsers()
+            let token = try #require(try await HTTPAPITests.tokens(db, ["amina"])["amina"])
+            let server = try await Server.start(db.url)
+            #expect(try await server.get("/v1/workflows", headers: ["Authorization": "Bearer \(token)"]).status == 200)
+            #expect(try await server.get("/v1/workflows", headers: ["Authorization": "Bearer rso_not-a-token"]).status == 401)
+            #expect(try await server.get("/health/live").status == 200)
+            let outcome = await server.stop()
+            let requests = Server.logLines(outcome.stderr).filter { $0["message"] as? String == "request" }
+            #expect(requests.map { $0["user"] as? String } == ["amina", nil, nil], "\(requests)")
+        }
+    }
+
     @Test("ready is 503 with Retry-After and a problem body while the schema is not migrated")
     func notReadyBeforeMigration() async throws {
         let admin = try TestDatabase.postgresAdminURL()

@@ -13,36 +13,36 @@ struct WebRoutes: Sendable {
     let passwords: any PasswordHasher
 
     func register(on router: Router<APIRequestContext>) {
-        router.get("/login") { request, _ in try await loginPage(request) }
+        router.get("/login") { request, context in try await loginPage(request, context) }
         router.post("/login") { request, context in try await signIn(request, context) }
         router.post("/logout") { request, context in try await signOut(request, context) }
-        router.get("/") { request, _ in try await page(request) { try await workPage(request, $0) } }
+        router.get("/") { request, context in try await page(request, context) { try await workPage(request, $0) } }
         router.get("/cases/{reference}") { request, context in
-            try await page(request) { try await casePage(try context.parameters.require("reference"), $0) }
+            try await page(request, context) { try await casePage(try context.parameters.require("reference"), $0) }
         }
         router.post("/cases/{reference}/transitions/{transition}") { request, context in
-            try await page(request) { try await advance(request, context, $0) }
+            try await page(request, context) { try await advance(request, context, $0) }
         }
         router.post("/cases/{reference}/fields") { request, context in
-            try await page(request) { try await updateFields(request, context, $0) }
+            try await page(request, context) { try await updateFields(request, context, $0) }
         }
         router.post("/cases/{reference}/outcomes") { request, context in
-            try await page(request) { try await recordOutcome(request, context, $0) }
+            try await page(request, context) { try await recordOutcome(request, context, $0) }
         }
         router.get("/cases/new/{workflow}") { request, context in
-            try await page(request) { try await openForm(try context.parameters.require("workflow"), $0) }
+            try await page(request, context) { try await openForm(try context.parameters.require("workflow"), $0) }
         }
         router.post("/cases/new/{workflow}") { request, context in
-            try await page(request) { try await openCase(request, context, $0) }
+            try await page(request, context) { try await openCase(request, context, $0) }
         }
-        router.get("/dashboard") { request, _ in
-            try await page(request) { _ in WebResponse.redirect("/dashboard/\(engine.registry.workflows.first?.id ?? "avrr")") }
+        router.get("/dashboard") { request, context in
+            try await page(request, context) { _ in WebResponse.redirect("/dashboard/\(engine.registry.workflows.first?.id ?? "avrr")") }
         }
         router.get("/dashboard/{workflow}") { request, context in
-            try await page(request) { try await dashboard(request, try context.parameters.require("workflow"), $0) }
+            try await page(request, context) { try await dashboard(request, try context.parameters.require("workflow"), $0) }
         }
         router.get("/dashboard/{workflow}/{file}") { request, context in
-            try await page(request) { signedIn in
+            try await page(request, context) { signedIn in
                 let file = try context.parameters.require("file")
                 guard file.hasSuffix(".csv") else { throw WorkflowError(.notFound, "no page \(InputText.quoted(file)); the dashboard's tables are NAME.csv") }
                 return try await dashboardCSV(request, try context.parameters.require("workflow"), String(file.dropLast(4)), signedIn)
@@ -54,8 +54,8 @@ struct WebRoutes: Sendable {
 
     // MARK: Signing in and out
 
-    func loginPage(_ request: Request) async throws -> Response {
-        if try await WebSessionCookie.signedIn(request, engine) != nil { return WebResponse.redirect("/") }
+    func loginPage(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        if try await WebSessionCookie.signedIn(request, context, engine) != nil { return WebResponse.redirect("/") }
         return loginForm(request, status: .ok, username: "", error: nil)
     }
 
@@ -76,7 +76,9 @@ struct WebRoutes: Sendable {
                              error: "This sign-in form had expired (or cookies are off): sign in again.")
         }
         switch try await engine.signIn(name: username, password: form["password"] ?? "", hasher: passwords) {
-        case .signedIn(_, let cookie):
+        case .signedIn(let session, let cookie):
+            // Named on the log line only once signed in: a failed attempt's name may be a mistyped password.
+            context.user.set(session.user)
             var response = WebResponse.redirect("/")
             response.setCookie(WebSessionCookie.cookie(WebSessionCookie.sessionName, cookie, request))
             response.setCookie(WebSessionCookie.cleared(WebSessionCookie.loginName, request))
@@ -93,7 +95,7 @@ struct WebRoutes: Sendable {
     }
 
     private func signOut(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        guard let (session, _, cookie) = try await WebSessionCookie.signedIn(request, engine) else { return WebResponse.redirect("/login") }
+        guard let (session, _, cookie) = try await WebSessionCookie.signedIn(request, context, engine) else { return WebResponse.redirect("/login") }
         let form = try await WebForm(request, context)
         guard WebSessionCookie.same(form["csrf"], session.csrf) else { return WebResponse.forbiddenForm(session) }
         try await engine.endSession(cookie: cookie)
@@ -103,8 +105,8 @@ struct WebRoutes: Sendable {
     }
 
     /// A page for a signed-in, enabled user: the sign-in page for anyone else; an engine refusal as a page.
-    func page(_ request: Request, _ body: (SignedIn) async throws -> Response) async throws -> Response {
-        guard let (session, user, _) = try await WebSessionCookie.signedIn(request, engine) else {
+    func page(_ request: Request, _ context: APIRequestContext, _ body: (SignedIn) async throws -> Response) async throws -> Response {
+        guard let (session, user, _) = try await WebSessionCookie.signedIn(request, context, engine) else {
             return WebResponse.redirect("/login")
         }
         let signedIn = SignedIn(user: user, session: session)

@@ -12,8 +12,10 @@ enum WebSessionCookie {
     static let loginName = "rso_login"
 
     /// The live session of the request's cookie, its user and the cookie; nil when there is none.
-    static func signedIn(_ request: Request, _ engine: Engine) async throws -> (WebSession, User, String)? {
+    /// The request's log line names the user.
+    static func signedIn(_ request: Request, _ context: APIRequestContext, _ engine: Engine) async throws -> (WebSession, User, String)? {
         guard let cookie = request.cookies[sessionName]?.value, let (session, user) = try await engine.session(cookie: cookie) else { return nil }
+        context.user.set(user.name)
         return (session, user, cookie)
     }
 
