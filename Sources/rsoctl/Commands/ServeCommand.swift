@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the HTTP API (docs/api.md) until SIGTERM or SIGINT.",
         discussion: """
             Logs one JSON object per line on stderr: "listening" with the bound address, one "request" line per \
-            request (request id, method, route, status, duration; never a value), "stopping" and "stopped". The first \
+            request (request id, method, route, status, duration, and the user once a token or a web session names them; \
+            never a value), "stopping" and "stopped". The first \
             SIGTERM or SIGINT stops accepting connections and finishes the requests in flight; a second ends the \
             process at once. No command deadline applies (RSO_COMMAND_TIMEOUT is ignored).
             """)
