@@ -114,19 +114,6 @@ struct APITokenTests {
 extension RawSQL {
     /// Fails when a row of api_tokens holds `text` in any column.
     func refuseIfAnyTokenRow(contains text: String) async throws {
-        switch self {
-        case .sqlite(let store):
-            let rows = try await store.connection.query("SELECT * FROM api_tokens")
-            #expect(!rows.isEmpty)
-            let holding = rows.filter { row in row.columns.contains { $0.data.string?.contains(text) == true } }
-            #expect(holding.isEmpty)
-        case .postgres:
-            try await execute("""
-                DO $$ BEGIN
-                  IF EXISTS (SELECT 1 FROM api_tokens t WHERE t::text LIKE '%\(text)%') THEN RAISE EXCEPTION 'a token is stored as text'; END IF;
-                  IF NOT EXISTS (SELECT 1 FROM api_tokens) THEN RAISE EXCEPTION 'no token stored'; END IF;
-                END $$
-                """)
-        }
+        try await refuseIfAnyRow(of: "api_tokens", contains: text)
     }
 }

@@ -57,7 +57,7 @@ extension WebRoutes {
             page.canRecord = counters.states.contains(record.state) && Decider(definition).editingRoles.contains(where: user.holds)
         }
         try await addChildren(of: record, definition, to: &page, as: user)
-        if let refused { page.show(refused.error) }
+        page.refusal = refused.map { RefusalView($0.error) }
         return WebResponse.html(status, PageTemplates.render(page, "case"))
     }
 
@@ -144,7 +144,7 @@ extension WebRoutes {
             user: signedIn.header, csrf: signedIn.session.csrf, workflow: definition.id, workflowTitle: definition.title,
             needsParent: definition.parentWorkflow != nil, parentWorkflow: definition.parentWorkflow ?? "", parent: refused?.form["parent"] ?? "",
             inputs: fields.map { FieldInput($0, form: "open", shown: nil, typed: refused?.form.fields[$0.name], required: $0.requiredAtOpen) })
-        if let refused { page.show(refused.error) }
+        page.refusal = refused.map { RefusalView($0.error) }
         return WebResponse.html(status, PageTemplates.render(page, "open"))
     }
 

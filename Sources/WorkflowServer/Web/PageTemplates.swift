@@ -5,7 +5,7 @@ import Mustache
 enum PageTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("input", input), ("login", login), ("work", work), ("case", casePage), ("open", openPage), ("dashboard", dashboard),
+        for (name, text) in [("layout", layout), ("input", input), ("refusal", refusal), ("login", login), ("work", work), ("case", casePage), ("open", openPage), ("dashboard", dashboard),
                              ("problem", problem)] {
             // The templates are constants of this file; one that does not parse is a defect caught by every web test.
             try! library.register(text, named: name)
@@ -130,7 +130,7 @@ enum PageTemplates {
         {{$content}}
         <h1>{{reference}}</h1>
         <p>{{workflowTitle}} · <strong>{{state}}</strong> since {{stateEnteredAt}}{{#lateBy}} · <span class="late">late by {{lateBy}}</span>{{/lateBy}} · version {{version}}</p>
-        {{#error}}<div role="alert"><p>{{error}}</p>{{#hasDetails}}<ul>{{/hasDetails}}{{#details}}<li>{{.}}</li>{{/details}}{{#hasDetails}}</ul>{{/hasDetails}}</div>{{/error}}
+        {{> refusal}}
         <h2>Fields</h2>
         <dl id="fields">
         {{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/fields}}
@@ -207,6 +207,10 @@ enum PageTemplates {
         {{/layout}}
         """
 
+    static let refusal = """
+        {{#refusal}}<div role="alert"><p>{{message}}</p>{{#hasDetails}}<ul>{{/hasDetails}}{{#details}}<li>{{.}}</li>{{/details}}{{#hasDetails}}</ul>{{/hasDetails}}</div>{{/refusal}}
+        """
+
     static let input = """
         <div class="input">
         {{#isCheckboxes}}<fieldset><legend>{{label}}</legend>{{#options}}<label class="check"><input type="checkbox" name="field.{{field}}" value="{{value}}"{{#selected}} checked{{/selected}}> {{text}}</label>{{/options}}</fieldset>{{/isCheckboxes}}
@@ -223,7 +227,7 @@ enum PageTemplates {
         {{$title}}Open a case · rso-workflow{{/title}}
         {{$content}}
         <h1>Open a case: {{workflowTitle}}</h1>
-        {{#error}}<div role="alert"><p>{{error}}</p>{{#hasDetails}}<ul>{{/hasDetails}}{{#details}}<li>{{.}}</li>{{/details}}{{#hasDetails}}</ul>{{/hasDetails}}</div>{{/error}}
+        {{> refusal}}
         <form method="post" action="/cases/new/{{workflow}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
         {{#needsParent}}<label for="parent">Parent case ({{parentWorkflow}} reference) <small>(required)</small></label>

@@ -147,16 +147,8 @@ struct CasePage: Sendable {
     var totalsByLabel = ""
     var totals: [Total] = [] { didSet { hasTotals = !totals.isEmpty } }
     private(set) var hasTotals = false
-    private(set) var error: String? = nil
-    private(set) var details: [String] = []
-    private(set) var hasDetails = false
-
-    /// Shows a refusal above the case: the engine's sentence and each of its details.
-    mutating func show(_ refusal: WorkflowError) {
-        error = PageText.unmet(refusal.message)
-        details = refusal.details.map(PageText.unmet)
-        hasDetails = !details.isEmpty
-    }
+    /// A refusal of the form sent, shown above the case.
+    var refusal: RefusalView? = nil
 }
 
 struct OpenPage: Sendable {
@@ -168,12 +160,17 @@ struct OpenPage: Sendable {
     let parentWorkflow: String
     let parent: String
     let inputs: [FieldInput]
-    private(set) var error: String? = nil
-    private(set) var details: [String] = []
-    private(set) var hasDetails = false
+    var refusal: RefusalView? = nil
+}
 
-    mutating func show(_ refusal: WorkflowError) {
-        error = PageText.unmet(refusal.message)
+/// A form's refusal on the page: the engine's sentence and each of its details, in the page's words.
+struct RefusalView: Sendable {
+    let message: String
+    let details: [String]
+    let hasDetails: Bool
+
+    init(_ refusal: WorkflowError) {
+        message = PageText.unmet(refusal.message)
         details = refusal.details.map(PageText.unmet)
         hasDetails = !details.isEmpty
     }
