@@ -53,7 +53,12 @@ extension WebRoutes {
                 && Redaction.sees(field.dataClass, in: definition, as: user)
         }.map { FieldInput($0, form: "update", shown: record.fields[$0.name], typed: typed("update")?.fields[$0.name]) }
         if let counters = definition.outcomes {
-            page.outcomes = counters.names.map { CasePage.Outcome(name: $0, total: record.outcomes[$0] ?? 0) }
+            let typedOutcome = typed("outcome")
+            page.outcomes = counters.names.map {
+                CasePage.Outcome(name: $0, label: PageText.label($0), total: record.outcomes[$0] ?? 0, selected: typedOutcome?["outcome"] == $0)
+            }
+            page.recordCount = typedOutcome?["count"] ?? ""
+            page.recordReason = typedOutcome?["reason"] ?? ""
             page.canRecord = counters.states.contains(record.state) && Decider(definition).editingRoles.contains(where: user.holds)
         }
         try await addChildren(of: record, definition, to: &page, as: user)
@@ -68,7 +73,7 @@ extension WebRoutes {
         let names = child.outcomes?.names ?? []
         let children = try await engine.list(CaseQuery(workflow: child.id, parentID: record.id, limit: 1_000), as: user.name)
         page.childTitle = child.title
-        page.childOutcomeNames = names
+        page.childOutcomeNames = names.map(PageText.label)
         page.children = children.map { child in CasePage.Child(reference: child.reference, state: child.state, counts: names.map { child.outcomes[$0] ?? 0 }) }
         guard !names.isEmpty, let country = child.fields.first(where: { $0.type == .country }) else { return }
         let report = try await engine.outcomeTotals(child.id, parent: .id(record.id), from: nil, to: nil, by: country.name, as: user.name)

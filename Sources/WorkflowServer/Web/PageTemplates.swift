@@ -33,6 +33,7 @@ enum PageTemplates {
         header form { margin: 0; }
         main { padding: 1rem; max-width: 64rem; }
         table { border-collapse: collapse; width: 100%; }
+        td a { white-space: nowrap; }
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #c8c8c8; vertical-align: top; }
         .table-scroll { overflow-x: auto; }
         label { display: block; font-weight: 600; margin-top: .5rem; }
@@ -172,16 +173,16 @@ enum PageTemplates {
         <section id="outcomes" aria-labelledby="outcomes-heading">
         <h2 id="outcomes-heading">Outcomes</h2>
         <table class="outcomes"><thead><tr><th scope="col">Outcome</th><th scope="col" class="number">Total</th></tr></thead>
-        <tbody>{{#outcomes}}<tr><td>{{name}}</td><td class="number">{{total}}</td></tr>{{/outcomes}}</tbody></table>
+        <tbody>{{#outcomes}}<tr><td>{{label}}</td><td class="number">{{total}}</td></tr>{{/outcomes}}</tbody></table>
         {{#canRecord}}
         <form method="post" action="/cases/{{reference}}/outcomes" class="choice">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="outcome">Outcome</label>
-        <select id="outcome" name="outcome" required><option value=""></option>{{#outcomes}}<option value="{{name}}">{{name}}</option>{{/outcomes}}</select>
+        <select id="outcome" name="outcome" required><option value=""></option>{{#outcomes}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/outcomes}}</select>
         <label for="count">Count <small>(negative to correct an earlier count; a correction needs a reason)</small></label>
-        <input id="count" name="count" type="number" step="1" required>
+        <input id="count" name="count" type="number" step="1" value="{{recordCount}}" required>
         <label for="outcome-reason">Reason</label>
-        <input id="outcome-reason" name="reason" value="">
+        <input id="outcome-reason" name="reason" value="{{recordReason}}">
         <p><button type="submit">Record</button></p>
         </form>
         {{/canRecord}}
@@ -253,7 +254,7 @@ enum PageTemplates {
         <div><label for="to">To</label><input id="to" name="to" type="date" value="{{to}}"></div>
         <div><button type="submit">Show</button></div>
         </form>
-        <p>Other workflows: {{#workflows}}{{^selected}}<a href="/dashboard/{{id}}">{{title}}</a> {{/selected}}{{/workflows}}</p>
+        <nav aria-label="Other dashboards"><p>Other workflows:</p><ul>{{#workflows}}{{^selected}}<li><a href="/dashboard/{{id}}">{{title}}</a></li>{{/selected}}{{/workflows}}</ul></nav>
         <section id="stages" aria-labelledby="stages-heading">
         <h2 id="stages-heading">Cases per stage</h2>
         {{{chart}}}

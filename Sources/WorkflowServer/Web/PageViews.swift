@@ -96,7 +96,10 @@ struct CasePage: Sendable {
 
     struct Outcome: Sendable {
         let name: String
+        let label: String
         let total: Int
+        /// Chosen in the record form that was refused.
+        let selected: Bool
     }
 
     struct Child: Sendable {
@@ -139,6 +142,9 @@ struct CasePage: Sendable {
     var outcomes: [Outcome] = [] { didSet { hasOutcomes = !outcomes.isEmpty } }
     private(set) var hasOutcomes = false
     var canRecord = false
+    /// What was typed into the record form, when it was refused.
+    var recordCount = ""
+    var recordReason = ""
     /// The cases under this one (a JPA period's operations), their outcome counts, and totals by a country field.
     var childTitle = ""
     var childOutcomeNames: [String] = []
