@@ -53,15 +53,25 @@ extension Engine {
     /// (so the most overdue come first), then those without one, the oldest first among equals; at most `limit`. It
     /// shows no field, so it reads no personal value and logs no access. Each state's cases are read in that order
     /// from an index, `limit` at most, however many stand there.
-    public func workList(as actorName: String, workflow: String? = nil, limit: Int = 200) async throws -> [WorkItem] {
+    public func workList(
+        as actorName: String, workflow: String? = nil, state: String? = nil, country: String? = nil, limit: Int = 200
+    ) async throws -> [WorkItem] {
         let actor = try await resolve(actorName)
         let definitions = try workflow.map { [try registry.workflow($0)] } ?? registry.workflows
         let now = clock.now()
         var items: [WorkItem] = []
         for definition in definitions {
-            for state in definition.states.map(\.name) where definition.roles(leaving: state).contains(where: actor.holds) {
-                var query = CaseQuery(workflow: definition.id, state: state, limit: limit)
-                query.order = .due
+            var query = CaseQuery(workflow: definition.id, limit: limit)
+            query.order = .due
+            if let country {
+                // A workflow's country is its first country field that every case has (AVRR's host country, a JPA
+                // operation's lead country); a workflow without one has no case in any country.
+                guard let field = Self.countryField(of: definition) else { continue }
+                query.fieldEquals = [(field.name, .string(country))]
+            }
+            for name in definition.states.map(\.name) where state == nil || state == name {
+                guard definition.roles(leaving: name).contains(where: actor.holds) else { continue }
+                query.state = name
                 for record in try await store.listCases(query) {
                     items.append(WorkItem(reference: record.reference, workflow: record.workflow, state: record.state,
                                           dueAt: record.dueAt, createdAt: record.createdAt, updatedAt: record.updatedAt,
@@ -78,5 +88,12 @@ extension Engine {
             }
         }
         return Array(ordered.prefix(limit))
+    }
+
+    /// The country a work list filters a workflow's cases by: its first country field required at opening, else its
+    /// first country field of ordinary data; nil when it has none.
+    public static func countryField(of definition: WorkflowDefinition) -> FieldDefinition? {
+        let countries = definition.fields.filter { $0.type == .country && $0.dataClass == .ordinary }
+        return countries.first { $0.requiredAtOpen } ?? countries.first
     }
 }

@@ -101,6 +101,10 @@ enum PageTemplates {
         <form method="get" action="/" class="filters">
         <div><label for="workflow">Workflow</label>
         <select id="workflow" name="workflow"><option value="">All</option>{{#workflows}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/workflows}}</select></div>
+        <div><label for="state">State</label>
+        <select id="state" name="state"><option value="">Any</option>{{#states}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/states}}</select></div>
+        <div><label for="country">Country</label>
+        <select id="country" name="country"><option value="">Any</option>{{#countries}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/countries}}</select></div>
         <div><label for="q">Reference, name or document number</label><input id="q" name="q" value="{{query}}"></div>
         <div><button type="submit">Filter</button></div>
         </form>

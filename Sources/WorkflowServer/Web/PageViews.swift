@@ -51,6 +51,8 @@ struct WorkPage: Sendable {
     let workflows: [WorkflowOption]
     /// The workflows whose cases this user may open.
     let openable: [WorkflowOption]
+    let states: [WorkflowOption]
+    let countries: [WorkflowOption]
     let query: String
     let caption: String
     let filtered: Bool
@@ -60,7 +62,10 @@ struct WorkPage: Sendable {
     let count: Int
     let hasOpenable: Bool
 
-    init(user: SignedInView?, workflows: [WorkflowOption], openable: [WorkflowOption], query: String, caption: String, filtered: Bool, cases: [Row]) {
+    init(user: SignedInView?, workflows: [WorkflowOption], openable: [WorkflowOption], states: [WorkflowOption], countries: [WorkflowOption],
+         query: String, caption: String, filtered: Bool, cases: [Row]) {
+        self.states = states
+        self.countries = countries
         self.caption = caption
         self.user = user
         self.workflows = workflows

@@ -123,14 +123,23 @@ struct WebRoutes: Sendable {
     /// My work: the cases this user can act on, or, with `q`, the cases whose reference starts with it or whose name
     /// or document number (a personal text field the user may see) is exactly it, found through the blind index.
     private func workPage(_ request: Request, _ signedIn: SignedIn) async throws -> Response {
-        let parameters = try QueryParameters(request, accepting: ["workflow", "q"], form: true)
+        let parameters = try QueryParameters(request, accepting: ["workflow", "state", "country", "q"], form: true)
         let workflow = try parameters.text("workflow").flatMap { $0.isEmpty ? nil : WorkflowID.parse($0) }
+        let state = try parameters.text("state").flatMap { $0.isEmpty ? nil : $0 }
+        let country = try parameters.text("country").flatMap { $0.isEmpty ? nil : $0.uppercased() }
+        let states = Self.stateNames(engine.registry.workflows.filter { workflow == nil || $0.id == workflow })
+        if let state, !states.contains(state) {
+            throw WorkflowError(.invalidData, "no state \(InputText.quoted(state)) in \(workflow ?? "any workflow"); states: \(states.joined(separator: ", "))")
+        }
+        if let country, !Countries.isValid(country) {
+            throw WorkflowError(.invalidData, "\(InputText.quoted(country)) is not a country: give an ISO 3166 alpha-3 code, e.g. THA")
+        }
         let query = try parameters.text("q")?.trimmingCharacters(in: .whitespaces) ?? ""
         let rows: [WorkPage.Row]
         let caption: String
         if query.isEmpty || Self.looksLikeReference(query) {
             let prefix = query.uppercased()
-            rows = try await engine.workList(as: signedIn.user.name, workflow: workflow).filter { $0.reference.hasPrefix(prefix) }.map { item in
+            rows = try await engine.workList(as: signedIn.user.name, workflow: workflow, state: state, country: country).filter { $0.reference.hasPrefix(prefix) }.map { item in
                 WorkPage.Row(reference: item.reference, workflow: item.workflow, state: item.state,
                              due: item.dueAt.map(PageText.instant) ?? "", lateBy: item.lateness.map { Lateness.text(Int($0)) },
                              updated: PageText.instant(item.updatedAt))
@@ -148,9 +157,19 @@ struct WebRoutes: Sendable {
         let options = engine.registry.workflows.map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: $0.id == workflow) }
         let openable = engine.registry.workflows.filter { Decider($0).openingRoles.contains(where: signedIn.user.holds) }
             .map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: false) }
-        let page = WorkPage(user: signedIn.header, workflows: options, openable: openable, query: query, caption: caption,
-                            filtered: workflow != nil || !query.isEmpty, cases: rows)
+        let page = WorkPage(
+            user: signedIn.header, workflows: options, openable: openable,
+            states: states.map { WorkPage.WorkflowOption(id: $0, title: $0, selected: $0 == state) },
+            countries: Countries.alpha3.sorted().map { WorkPage.WorkflowOption(id: $0, title: "\(Countries.name($0) ?? $0) (\($0))", selected: $0 == country) },
+            query: query, caption: caption, filtered: workflow != nil || state != nil || country != nil || !query.isEmpty, cases: rows)
         return WebResponse.html(.ok, PageTemplates.render(page, "work"))
+    }
+
+    /// Every state of these workflows, each once, in definition order.
+    static func stateNames(_ workflows: [WorkflowDefinition]) -> [String] {
+        var names: [String] = []
+        for name in workflows.flatMap({ $0.states.map(\.name) }) where !names.contains(name) { names.append(name) }
+        return names
     }
 
     /// `AVRR-2026-000001`, or its start (`AVRR-2026`): letters, a dash, then digits and dashes.
