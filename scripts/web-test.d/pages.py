@@ -1013,6 +1013,33 @@ def check_work_filters(b, ctx):
 
 # --- the manager's dashboard ---------------------------------------------------------------------------------------
 
+def check_period_dashboard(b, ctx):
+    """The JPA periods' dashboard: each period's operations' outcome totals, as `rsoctl metrics outcomes jpa.operation
+    --parent REF` gives them, and the same as CSV."""
+    manager = ctx.users["manager"]["name"]
+    signed_in_as(b, ctx, "manager")
+    docs = b.get("/dashboard/jpa.period")
+    expect(docs[-1] == (200, "/dashboard/jpa.period"), f"GET /dashboard/jpa.period answered {docs}")
+    header, rows, links = table_cells(b, "table#child-totals")
+    names = [outcome_name(label) for label in header[1:]]
+    periods = {case["reference"] for case in rsoctl(ctx, "case", "list", "--workflow", "jpa.period", "--limit", "1000", "--actor", manager)["cases"]}
+    shown = {link.rsplit("/", 1)[-1]: dict(zip(names, map(int, row[1:]))) for row, link in zip(rows, links)}
+    expect(set(shown) == periods and periods, f"table#child-totals lists {sorted(shown)}, rsoctl the periods {sorted(periods)}")
+    for reference in sorted(periods):
+        totals = rsoctl(ctx, "metrics", "outcomes", "jpa.operation", "--parent", reference, "--actor", manager)["totals"]
+        expected = {name: totals.get(name, 0) for name in names}
+        expect(shown[reference] == expected and set(totals) <= set(names),
+               f"the dashboard shows {reference}'s outcomes as {shown[reference]}, rsoctl metrics outcomes --parent {totals}")
+    b.screenshot("dashboard-periods.png", scroll_to="section#child-totals-section")
+    b.check_page("dashboard-periods")
+    status, content_type, body = fetch(b.base, "/dashboard/jpa.period/children.csv", b.driver.get_cookie("rso_session")["value"])
+    table = list(csv.reader(io.StringIO(body)))
+    expect(status == 200 and content_type.split(";")[0].strip().lower() == "text/csv" and table and table[0][0] == "reference",
+           f"GET /dashboard/jpa.period/children.csv answered {status} {content_type!r}: {table[:2]}")
+    from_csv = {row[0]: dict(zip(table[0][1:], map(int, row[1:]))) for row in table[1:]}
+    expect(from_csv == shown, f"children.csv holds {from_csv}, the page {shown}")
+
+
 DASHBOARD = "/dashboard/avrr"
 AS_OF = "2013-06-24"  # in the AVRR pilot (the README's day)
 FLOW_INTO = "approved"
@@ -1251,6 +1278,7 @@ CHECKS = [
     ("jpa period", check_jpa_period),
     ("my work filters", check_work_filters),
     ("dashboard", check_dashboard),
+    ("period dashboard", check_period_dashboard),
 ]
 
 

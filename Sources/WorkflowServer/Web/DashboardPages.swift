@@ -53,6 +53,26 @@ extension WebRoutes {
         let durations: DurationReportView
         let flow: FlowReport?
         let outcomes: OutcomeReport?
+        /// For a workflow whose children count outcomes (JPA periods): each case's children's totals.
+        let childOutcomes: ChildOutcomes?
+    }
+
+    /// Outcome totals of each case's children, as `rsoctl metrics outcomes CHILD --parent REF` gives them.
+    struct ChildOutcomes {
+        let child: WorkflowDefinition
+        let names: [String]
+        let rows: [(record: CaseRecord, totals: [String: Int])]
+    }
+
+    private func childOutcomes(of definition: WorkflowDefinition, _ query: DashboardQuery, as user: String) async throws -> ChildOutcomes? {
+        guard let child = engine.registry.workflows.first(where: { $0.parentWorkflow == definition.id }), let names = child.outcomes?.names
+        else { return nil }
+        var rows: [(CaseRecord, [String: Int])] = []
+        for record in try await engine.list(CaseQuery(workflow: definition.id, limit: 1_000), as: user) {
+            let report = try await engine.outcomeTotals(child.id, parent: .id(record.id), from: query.from, to: query.to, by: nil, as: user)
+            rows.append((record, report.totals))
+        }
+        return ChildOutcomes(child: child, names: names, rows: rows)
     }
 
     func dashboardFigures(_ workflow: String, _ query: DashboardQuery, as user: String) async throws -> DashboardFigures {
@@ -72,7 +92,8 @@ extension WebRoutes {
             overdue: try await engine.overdueCounts(id, as: user),
             durations: DurationReportView(try await engine.durations(id, as: user)),
             flow: flow,
-            outcomes: definition.outcomes == nil ? nil : try await engine.outcomeTotals(id, parent: nil, from: query.from, to: query.to, by: nil, as: user))
+            outcomes: definition.outcomes == nil ? nil : try await engine.outcomeTotals(id, parent: nil, from: query.from, to: query.to, by: nil, as: user),
+            childOutcomes: try await childOutcomes(of: definition, query, as: user))
     }
 
     func dashboard(_ request: Request, _ workflow: String, _ signedIn: SignedIn) async throws -> Response {
@@ -81,7 +102,7 @@ extension WebRoutes {
         let definition = figures.definition
         let days = { (value: Double?) in value.map { String(format: "%.1f", $0) } ?? "" }
         let base = "/dashboard/\(definition.id)"
-        let page = DashboardPage(
+        var page = DashboardPage(
             user: signedIn.header,
             workflows: engine.registry.workflows.map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: $0.id == definition.id) },
             workflow: definition.id, title: definition.title,
@@ -97,6 +118,13 @@ extension WebRoutes {
             flowCount: figures.flow.map { String($0.count) } ?? "",
             outcomes: figures.outcomes.map { report in (figures.definition.outcomes?.names ?? []).map { DashboardPage.Count(state: $0, count: report.totals[$0] ?? 0) } } ?? [],
             csv: base, query: query.string)
+        if let children = figures.childOutcomes {
+            page.childTitle = children.child.title
+            page.childOutcomeNames = children.names.map(PageText.label)
+            page.childTotals = children.rows.map { record, totals in
+                DashboardPage.ChildTotal(reference: record.reference, name: record.fields["name"]?.plainText ?? "", counts: children.names.map { totals[$0] ?? 0 })
+            }
+        }
         return WebResponse.html(.ok, PageTemplates.render(page, "dashboard"))
     }
 
@@ -123,8 +151,11 @@ extension WebRoutes {
         case "outcomes":
             guard let report = figures.outcomes else { throw WorkflowError(.notFound, "\(figures.definition.id) counts no outcomes") }
             rows = [["outcome", "total"]] + (figures.definition.outcomes?.names ?? []).map { [$0, String(report.totals[$0] ?? 0)] }
+        case "children":
+            guard let children = figures.childOutcomes else { throw WorkflowError(.notFound, "no workflow's outcomes are counted under \(figures.definition.id) cases") }
+            rows = [["reference"] + children.names] + children.rows.map { record, totals in [record.reference] + children.names.map { String(totals[$0] ?? 0) } }
         default:
-            throw WorkflowError(.notFound, "no table \(InputText.quoted(table)); tables: stages, overdue, durations, flow, outcomes")
+            throw WorkflowError(.notFound, "no table \(InputText.quoted(table)); tables: stages, overdue, durations, flow, outcomes, children")
         }
         let text = rows.map(CSVWriter.record).joined()
         var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"]
@@ -137,6 +168,12 @@ struct DashboardPage: Sendable {
     struct Count: Sendable {
         let state: String
         let count: Int
+    }
+
+    struct ChildTotal: Sendable {
+        let reference: String
+        let name: String
+        let counts: [Int]
     }
 
     struct Duration: Sendable {
@@ -167,6 +204,12 @@ struct DashboardPage: Sendable {
     let hasOutcomes: Bool
     let csv: String
     let query: String
+    /// The outcome tables' period in words ("recorded from 2016-01-01 to 2016-12-31"); nil when none was given.
+    let period: String?
+    var childTitle = ""
+    var childOutcomeNames: [String] = []
+    var childTotals: [ChildTotal] = [] { didSet { hasChildTotals = !childTotals.isEmpty } }
+    private(set) var hasChildTotals = false
 
     init(user: SignedInView?, workflows: [WorkPage.WorkflowOption], workflow: String, title: String, asOf: String, into: String,
          from: String, to: String, states: [WorkPage.WorkflowOption], now: [Count], asOfCounts: [Count], chart: String,
@@ -176,6 +219,7 @@ struct DashboardPage: Sendable {
         (self.now, self.asOfCounts, self.chart, self.overdue, self.durations) = (now, asOfCounts, chart, overdue, durations)
         (self.flowCount, self.outcomes, self.csv, self.query) = (flowCount, outcomes, csv, query)
         hasAsOf = !asOfCounts.isEmpty
+        period = from.isEmpty && to.isEmpty ? nil : "recorded" + (from.isEmpty ? "" : " from \(from)") + (to.isEmpty ? "" : " to \(to)")
         hasFlow = !flowCount.isEmpty
         hasOutcomes = !outcomes.isEmpty
     }

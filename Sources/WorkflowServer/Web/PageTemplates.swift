@@ -292,11 +292,19 @@ enum PageTemplates {
         {{#hasOutcomes}}
         <section id="outcomes-section" aria-labelledby="outcomes-heading">
         <h2 id="outcomes-heading">Outcome totals</h2>
-        <div class="table-scroll"><table id="outcome-totals"><caption>Corrections included{{#from}}, recorded from {{from}}{{/from}}{{#to}} to {{to}}{{/to}} <a href="{{csv}}/outcomes.csv{{query}}">(CSV)</a></caption>
+        <div class="table-scroll"><table id="outcome-totals"><caption>Corrections included{{#period}}, {{period}}{{/period}} <a href="{{csv}}/outcomes.csv{{query}}">(CSV)</a></caption>
         <thead><tr><th scope="col">Outcome</th><th scope="col" class="number">Total</th></tr></thead>
         <tbody>{{#outcomes}}<tr data-outcome="{{state}}"><th scope="row">{{state}}</th><td class="count number">{{count}}</td></tr>{{/outcomes}}</tbody></table></div>
         </section>
         {{/hasOutcomes}}
+        {{#hasChildTotals}}
+        <section id="child-totals-section" aria-labelledby="child-totals-heading">
+        <h2 id="child-totals-heading">{{childTitle}} outcomes, per {{title}}</h2>
+        <div class="table-scroll"><table id="child-totals"><caption>Corrections included{{#period}}, {{period}}{{/period}} <a href="{{csv}}/children.csv{{query}}">(CSV)</a></caption>
+        <thead><tr><th scope="col">Case</th>{{#childOutcomeNames}}<th scope="col" class="number">{{.}}</th>{{/childOutcomeNames}}</tr></thead>
+        <tbody>{{#childTotals}}<tr data-reference="{{reference}}"><th scope="row"><a href="/cases/{{reference}}">{{reference}}</a> {{name}}</th>{{#counts}}<td class="number">{{.}}</td>{{/counts}}</tr>{{/childTotals}}</tbody></table></div>
+        </section>
+        {{/hasChildTotals}}
         {{/content}}
         {{/layout}}
         """
