@@ -19,6 +19,8 @@ public struct WorkflowServer: Sendable {
     public let metrics: ServerMetrics
     /// Tokens found valid a moment ago, and bad tokens per address: one per server, shared by its requests.
     let tokenGate = TokenGate()
+    /// Failed sign-ins per address, counted as bad tokens are (each costs a bcrypt check): one per server.
+    let signInGate = TokenGate()
     /// Every request is answered within this (`RequestDeadline`).
     public let requestTimeout: Duration
     /// Run the timer loop in this process every so often (`--timers`); nil: timers are run elsewhere.
@@ -69,7 +71,7 @@ public struct WorkflowServer: Sendable {
         CaseRoutes(engine: engine, metrics: metrics).register(on: v1)
         ReadRoutes(engine: engine).register(on: v1)
         TransferRoutes(engine: engine, requestTimeout: requestTimeout, logger: logger).register(on: v1)
-        WebRoutes(engine: engine, passwords: passwords).register(on: router)
+        WebRoutes(engine: engine, passwords: passwords, gate: signInGate).register(on: router)
         return router
     }
 

@@ -11,6 +11,9 @@ import WorkflowViews
 struct WebRoutes: Sendable {
     let engine: Engine
     let passwords: any PasswordHasher
+    /// Failed sign-ins per source address: past 20 in a row, one more each 3 s (`TokenGate`), whatever the names
+    /// tried, so that no address makes the server hash passwords without end. The per-user lockout is the engine's.
+    let gate: TokenGate
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/login") { request, context in try await loginPage(request, context) }
@@ -75,6 +78,13 @@ struct WebRoutes: Sendable {
             return loginForm(request, status: .forbidden, username: username,
                              error: "This sign-in form had expired (or cookies are off): sign in again.")
         }
+        if let wait = gate.wait(for: context.sourceAddress) {
+            let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+            var response = loginForm(request, status: .tooManyRequests, username: username,
+                                     error: "Too many failed sign-ins from this address lately: wait \(seconds) s, then try again.")
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
         switch try await engine.signIn(name: username, password: form["password"] ?? "", hasher: passwords) {
         case .signedIn(let session, let cookie):
             // Named on the log line only once signed in: a failed attempt's name may be a mistyped password.
@@ -84,6 +94,7 @@ struct WebRoutes: Sendable {
             response.setCookie(WebSessionCookie.cleared(WebSessionCookie.loginName, request))
             return response
         case .wrongPassword:
+            gate.badToken(from: context.sourceAddress)
             return loginForm(request, status: .unauthorized, username: username, error: "The username or password is wrong.")
         case .locked(let until):
             return loginForm(request, status: .tooManyRequests, username: username,
