@@ -25,7 +25,7 @@ struct TokenAuthentication: RouterMiddleware {
             return try await next(request, context)
         }
         if let wait = gate.wait(for: context.sourceAddress), !gate.isKnown(hash: hash) {
-            let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+            let seconds = TokenGate.retryAfterSeconds(wait)
             throw APIRefusal(
                 status: .tooManyRequests,
                 detail: "too many unknown, expired or revoked tokens came from \(context.sourceAddress) lately: wait \(seconds) s, then send a valid token",

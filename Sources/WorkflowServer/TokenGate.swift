@@ -59,6 +59,11 @@ final class TokenGate: Sendable {
         }
     }
 
+    /// A wait as `Retry-After` gives it: whole seconds, rounded up, at least one.
+    static func retryAfterSeconds(_ wait: Duration) -> Int {
+        max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+    }
+
     /// One more bad token from `address`.
     func badToken(from address: String, now: ContinuousClock.Instant = .now) {
         allowances.withLock { allowances in

@@ -55,3 +55,4 @@ extension WebFormTests {
         }
     }
 }
+

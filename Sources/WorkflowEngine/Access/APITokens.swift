@@ -87,7 +87,7 @@ extension Engine {
         guard let user = try await store.user(named: name) else { throw WorkflowError(.notFound, "no user \(name): rsoctl users list shows the users") }
         try Self.refuseIfDisabled(user)
         let now = clock.now().storagePrecision
-        let text = APIToken.textPrefix + Data(RandomBytes.shared.take(32)).base64URL
+        let text = APIToken.textPrefix + SecretText.random(bytes: 32)
         let token = APIToken(id: "tok_" + RandomBytes.shared.take(6).hex, user: user.name, createdAt: now, createdBy: actor.name,
                              expiresAt: now.addingTimeInterval(Double(lifetime.components.seconds)))
         try await store.addToken(token, hash: APIToken.hash(text))

@@ -29,6 +29,12 @@ public struct WebSession: Sendable, Hashable {
     }
 }
 
+/// Secrets made of the system's random bytes, as base64url text (safe in a cookie, a header, a form and a shell):
+/// API tokens, session cookies, CSRF tokens.
+public enum SecretText {
+    public static func random(bytes count: Int) -> String { Data(RandomBytes.shared.take(count)).base64URL }
+}
+
 /// The rules of signing in: how long a password is, when a session expires, when repeated failures lock a user out.
 public enum SignInRules {
     /// bcrypt reads 72 bytes at most: a longer password would be checked by its start only, so it is refused.
@@ -103,8 +109,8 @@ extension Engine {
         }
         guard let user = try await store.user(named: name) else { return .wrongPassword }
         if user.disabledAt != nil { return .disabled(user) }
-        let cookie = Data(RandomBytes.shared.take(32)).base64URL
-        let session = WebSession(user: name, csrf: Data(RandomBytes.shared.take(24)).base64URL, createdAt: now, lastSeenAt: now)
+        let cookie = SecretText.random(bytes: 32)
+        let session = WebSession(user: name, csrf: SecretText.random(bytes: 24), createdAt: now, lastSeenAt: now)
         try await store.startSession(session, hash: APIToken.hash(cookie))
         return .signedIn(session, cookie: cookie)
     }

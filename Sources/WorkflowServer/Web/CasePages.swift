@@ -79,7 +79,7 @@ extension WebRoutes {
         let report = try await engine.outcomeTotals(child.id, parent: .id(record.id), from: nil, to: nil, by: country.name, as: user.name)
         page.totalsByLabel = PageText.label(country.name)
         var totals = (report.by ?? [:]).sorted { $0.key < $1.key }.map { group, counts in
-            CasePage.Total(group: Countries.name(group).map { "\($0) (\(group))" } ?? group, counts: names.map { counts[$0] ?? 0 })
+            CasePage.Total(group: PageText.country(group), counts: names.map { counts[$0] ?? 0 })
         }
         totals.append(CasePage.Total(group: "All", counts: names.map { report.totals[$0] ?? 0 }))
         page.totals = totals
@@ -182,9 +182,9 @@ extension WebRoutes {
     /// A value as people read it: a country with its name, a list's items separated by commas and spaces.
     static func shown(_ value: JSONValue, _ field: FieldDefinition) -> String {
         switch (field.type, value) {
-        case (.country, .string(let code)): Countries.name(code).map { "\($0) (\(code))" } ?? code
+        case (.country, .string(let code)): PageText.country(code)
         case (.list, .array(let items)): items.map { item in
-            if case .list(.country) = field.type, case .string(let code) = item { Countries.name(code).map { "\($0) (\(code))" } ?? code } else { item.plainText }
+            if case .list(.country) = field.type, case .string(let code) = item { PageText.country(code) } else { item.plainText }
         }.joined(separator: ", ")
         default: value.plainText
         }

@@ -104,10 +104,10 @@ extension WebRoutes {
         let base = "/dashboard/\(definition.id)"
         var page = DashboardPage(
             user: signedIn.header,
-            workflows: engine.registry.workflows.map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: $0.id == definition.id) },
+            workflows: engine.registry.workflows.map { SelectOption(value: $0.id, text: $0.title, selected: $0.id == definition.id) },
             workflow: definition.id, title: definition.title,
             asOf: query.asOf?.description ?? "", into: query.into ?? "", from: query.from?.description ?? "", to: query.to?.description ?? "",
-            states: definition.states.map { WorkPage.WorkflowOption(id: $0.name, title: $0.name, selected: $0.name == query.into) },
+            states: definition.states.map { SelectOption(value: $0.name, text: $0.name, selected: $0.name == query.into) },
             now: figures.now.stages.map { DashboardPage.Count(state: $0.state, count: $0.count) },
             asOfCounts: figures.asOf?.stages.map { DashboardPage.Count(state: $0.state, count: $0.count) } ?? [],
             chart: BarChart(title: "Cases per stage, now" + (query.asOf.map { " and at the end of \($0)" } ?? ""),
@@ -184,14 +184,14 @@ struct DashboardPage: Sendable {
     }
 
     let user: SignedInView?
-    let workflows: [WorkPage.WorkflowOption]
+    let workflows: [SelectOption]
     let workflow: String
     let title: String
     let asOf: String
     let into: String
     let from: String
     let to: String
-    let states: [WorkPage.WorkflowOption]
+    let states: [SelectOption]
     let now: [Count]
     let asOfCounts: [Count]
     let hasAsOf: Bool
@@ -211,8 +211,8 @@ struct DashboardPage: Sendable {
     var childTotals: [ChildTotal] = [] { didSet { hasChildTotals = !childTotals.isEmpty } }
     private(set) var hasChildTotals = false
 
-    init(user: SignedInView?, workflows: [WorkPage.WorkflowOption], workflow: String, title: String, asOf: String, into: String,
-         from: String, to: String, states: [WorkPage.WorkflowOption], now: [Count], asOfCounts: [Count], chart: String,
+    init(user: SignedInView?, workflows: [SelectOption], workflow: String, title: String, asOf: String, into: String,
+         from: String, to: String, states: [SelectOption], now: [Count], asOfCounts: [Count], chart: String,
          overdue: [Count], durations: [Duration], flowCount: String, outcomes: [Count], csv: String, query: String) {
         (self.user, self.workflows, self.workflow, self.title) = (user, workflows, workflow, title)
         (self.asOf, self.into, self.from, self.to, self.states) = (asOf, into, from, to, states)

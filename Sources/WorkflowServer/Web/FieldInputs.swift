@@ -5,12 +5,6 @@ import WorkflowEngine
 /// boolean or a country (by name, with its ISO code), checkboxes for a list of enum values, a multiple select for a
 /// list of countries, a number input for numbers, a text area for long text. Read by the `input` template.
 struct FieldInput: Sendable {
-    struct Option: Sendable {
-        let value: String
-        let text: String
-        let selected: Bool
-    }
-
     let id: String
     let field: String
     let label: String
@@ -19,7 +13,7 @@ struct FieldInput: Sendable {
     let type: String
     let step: String?
     let value: String
-    let options: [Option]
+    let options: [SelectOption]
     let isSelect: Bool
     let multiple: Bool
     let isCheckboxes: Bool
@@ -35,18 +29,17 @@ struct FieldInput: Sendable {
         let current = typed ?? shown.map { $0 == Redaction.placeholder ? "" : $0.plainText } ?? ""
         value = current
         let chosen = Set(current.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
-        func options(_ values: [String], named: (String) -> String = { $0 }) -> [Option] {
-            values.map { Option(value: $0, text: named($0), selected: chosen.contains($0)) }
+        func options(_ values: [String], named: (String) -> String = { $0 }) -> [SelectOption] {
+            values.map { SelectOption(value: $0, text: named($0), selected: chosen.contains($0)) }
         }
-        let countryName = { (code: String) in Countries.name(code).map { "\($0) (\(code))" } ?? code }
         var hint: String? = nil
         var type = "text", step: String? = nil
-        var listed: [Option] = [], select = false, multiple = false, checkboxes = false, textArea = false
+        var listed: [SelectOption] = [], select = false, multiple = false, checkboxes = false, textArea = false
         switch field.type {
         case .enumeration(let values): (listed, select) = (options(values), true)
         case .bool: (listed, select) = (options(["true", "false"]), true)
-        case .country: (listed, select) = (options(Countries.alpha3.sorted(), named: countryName), true)
-        case .list(.country): (listed, select, multiple) = (options(Countries.alpha3.sorted(), named: countryName), true, true)
+        case .country: (listed, select) = (options(Countries.alpha3.sorted(), named: PageText.country), true)
+        case .list(.country): (listed, select, multiple) = (options(Countries.alpha3.sorted(), named: PageText.country), true, true)
         case .list(let element):
             if let values = element.listedValues { (listed, checkboxes) = (options(values), true) } else { hint = "several values, separated by commas" }
         case .date: type = "date"

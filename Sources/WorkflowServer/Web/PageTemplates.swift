@@ -97,14 +97,14 @@ enum PageTemplates {
         {{$title}}My work · rso-workflow{{/title}}
         {{$content}}
         <h1>My work</h1>
-        {{#hasOpenable}}<p>Open a new case:</p><ul>{{#openable}}<li><a href="/cases/new/{{id}}">{{title}}</a></li>{{/openable}}</ul>{{/hasOpenable}}
+        {{#hasOpenable}}<p>Open a new case:</p><ul>{{#openable}}<li><a href="/cases/new/{{value}}">{{text}}</a></li>{{/openable}}</ul>{{/hasOpenable}}
         <form method="get" action="/" class="filters">
         <div><label for="workflow">Workflow</label>
-        <select id="workflow" name="workflow"><option value="">All</option>{{#workflows}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/workflows}}</select></div>
+        <select id="workflow" name="workflow"><option value="">All</option>{{#workflows}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{text}}</option>{{/workflows}}</select></div>
         <div><label for="state">State</label>
-        <select id="state" name="state"><option value="">Any</option>{{#states}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/states}}</select></div>
+        <select id="state" name="state"><option value="">Any</option>{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{text}}</option>{{/states}}</select></div>
         <div><label for="country">Country</label>
-        <select id="country" name="country"><option value="">Any</option>{{#countries}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/countries}}</select></div>
+        <select id="country" name="country"><option value="">Any</option>{{#countries}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{text}}</option>{{/countries}}</select></div>
         <div><label for="q">Reference, name or document number</label><input id="q" name="q" value="{{query}}"></div>
         <div><button type="submit">Filter</button></div>
         </form>
@@ -253,12 +253,12 @@ enum PageTemplates {
         <h1>{{title}}: dashboard</h1>
         <form method="get" action="/dashboard/{{workflow}}" class="filters">
         <div><label for="asOf">Compare with the end of</label><input id="asOf" name="asOf" type="date" value="{{asOf}}"></div>
-        <div><label for="into">Flow into</label><select id="into" name="into"><option value=""></option>{{#states}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{title}}</option>{{/states}}</select></div>
+        <div><label for="into">Flow into</label><select id="into" name="into"><option value=""></option>{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{text}}</option>{{/states}}</select></div>
         <div><label for="from">From</label><input id="from" name="from" type="date" value="{{from}}"></div>
         <div><label for="to">To</label><input id="to" name="to" type="date" value="{{to}}"></div>
         <div><button type="submit">Show</button></div>
         </form>
-        <nav aria-label="Other dashboards"><p>Other workflows:</p><ul>{{#workflows}}{{^selected}}<li><a href="/dashboard/{{id}}">{{title}}</a></li>{{/selected}}{{/workflows}}</ul></nav>
+        <nav aria-label="Other dashboards"><p>Other workflows:</p><ul>{{#workflows}}{{^selected}}<li><a href="/dashboard/{{value}}">{{text}}</a></li>{{/selected}}{{/workflows}}</ul></nav>
         <section id="stages" aria-labelledby="stages-heading">
         <h2 id="stages-heading">Cases per stage</h2>
         {{{chart}}}

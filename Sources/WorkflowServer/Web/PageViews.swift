@@ -32,12 +32,6 @@ struct ProblemPage: Sendable {
 }
 
 struct WorkPage: Sendable {
-    struct WorkflowOption: Sendable {
-        let id: String
-        let title: String
-        let selected: Bool
-    }
-
     struct Row: Sendable {
         let reference: String
         let workflow: String
@@ -48,11 +42,11 @@ struct WorkPage: Sendable {
     }
 
     let user: SignedInView?
-    let workflows: [WorkflowOption]
+    let workflows: [SelectOption]
     /// The workflows whose cases this user may open.
-    let openable: [WorkflowOption]
-    let states: [WorkflowOption]
-    let countries: [WorkflowOption]
+    let openable: [SelectOption]
+    let states: [SelectOption]
+    let countries: [SelectOption]
     let query: String
     let caption: String
     let filtered: Bool
@@ -62,7 +56,7 @@ struct WorkPage: Sendable {
     let count: Int
     let hasOpenable: Bool
 
-    init(user: SignedInView?, workflows: [WorkflowOption], openable: [WorkflowOption], states: [WorkflowOption], countries: [WorkflowOption],
+    init(user: SignedInView?, workflows: [SelectOption], openable: [SelectOption], states: [SelectOption], countries: [SelectOption],
          query: String, caption: String, filtered: Bool, cases: [Row]) {
         self.states = states
         self.countries = countries
@@ -187,6 +181,13 @@ struct RefusalView: Sendable {
     }
 }
 
+/// One choice of a select (or a link among choices): what is sent, what is shown, whether it is chosen now.
+struct SelectOption: Sendable {
+    let value: String
+    let text: String
+    let selected: Bool
+}
+
 /// What people read, made from what the engine keeps.
 enum PageText {
     /// `family_name` as `Family name`.
@@ -199,6 +200,11 @@ enum PageText {
     static func instant(_ date: Date) -> String {
         let text = date.iso8601
         return text.count >= 16 ? String(text.prefix(16)).replacingOccurrences(of: "T", with: " ") + " UTC" : text
+    }
+
+    /// A country by its name, with its code: `Thailand (THA)`.
+    static func country(_ code: String) -> String {
+        Countries.name(code).map { "\($0) (\(code))" } ?? code
     }
 
     /// A refusal or an unmet guard as the engine words it, in the page's words: the CLI's sentences name its options.

@@ -79,7 +79,7 @@ struct WebRoutes: Sendable {
                              error: "This sign-in form had expired (or cookies are off): sign in again.")
         }
         if let wait = gate.wait(for: context.sourceAddress) {
-            let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+            let seconds = TokenGate.retryAfterSeconds(wait)
             var response = loginForm(request, status: .tooManyRequests, username: username,
                                      error: "Too many failed sign-ins from this address lately: wait \(seconds) s, then try again.")
             response.headers[.retryAfter] = String(seconds)
@@ -165,13 +165,13 @@ struct WebRoutes: Sendable {
             }
             caption = "Cases whose name or document number is exactly what you searched for"
         }
-        let options = engine.registry.workflows.map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: $0.id == workflow) }
+        let options = engine.registry.workflows.map { SelectOption(value: $0.id, text: $0.title, selected: $0.id == workflow) }
         let openable = engine.registry.workflows.filter { Decider($0).openingRoles.contains(where: signedIn.user.holds) }
-            .map { WorkPage.WorkflowOption(id: $0.id, title: $0.title, selected: false) }
+            .map { SelectOption(value: $0.id, text: $0.title, selected: false) }
         let page = WorkPage(
             user: signedIn.header, workflows: options, openable: openable,
-            states: states.map { WorkPage.WorkflowOption(id: $0, title: $0, selected: $0 == state) },
-            countries: Countries.alpha3.sorted().map { WorkPage.WorkflowOption(id: $0, title: "\(Countries.name($0) ?? $0) (\($0))", selected: $0 == country) },
+            states: states.map { SelectOption(value: $0, text: $0, selected: $0 == state) },
+            countries: Countries.alpha3.sorted().map { SelectOption(value: $0, text: PageText.country($0), selected: $0 == country) },
             query: query, caption: caption, filtered: workflow != nil || state != nil || country != nil || !query.isEmpty, cases: rows)
         return WebResponse.html(.ok, PageTemplates.render(page, "work"))
     }

@@ -32,11 +32,7 @@ enum WebSessionCookie {
     }
 
     /// 24 random bytes, base64url: a CSRF token for the sign-in form.
-    static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<24).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-    }
+    static func newToken() -> String { SecretText.random(bytes: 24) }
 
     /// Whether a form's token is the expected one, compared in constant time.
     static func same(_ given: String?, _ expected: String) -> Bool {
@@ -119,12 +115,18 @@ enum WebResponse {
     }
 
     static func problem(_ refusal: WorkflowError, _ user: SignedInView?) -> Response {
-        let heading = switch refusal.code {
-        case .notFound: "Not found"
-        case .forbidden: "Not allowed for you"
+        problem(refusal.code.httpStatus, refusal.message, user: user)
+    }
+
+    /// A refusal as a page: the same sentence as the API's problem, under a heading for its status.
+    static func problem(_ status: HTTPResponse.Status, _ message: String, user: SignedInView? = nil) -> Response {
+        let heading = switch status.code {
+        case 404: "Not found"
+        case 403: "Not allowed for you"
+        case 500...: "Not answered now"
         default: "Refused"
         }
-        return html(refusal.code.httpStatus, PageTemplates.render(ProblemPage(user: user, heading: heading, message: refusal.message), "problem"))
+        return html(status, PageTemplates.render(ProblemPage(user: user, heading: heading, message: message), "problem"))
     }
 
     /// A form whose CSRF token is not the session's: not sent from this session's pages.
