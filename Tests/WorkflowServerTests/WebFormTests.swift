@@ -56,3 +56,12 @@ extension WebFormTests {
     }
 }
 
+extension WebFormTests {
+    /// A refusal on these paths is a page (a person reads it in a browser); on the others, the API's problem JSON.
+    @Test(arguments: [("/", true), ("/login", true), ("/logout", true), ("/cases/AVRR-2026-000001", true), ("/cases/new/avrr", true),
+                      ("/dashboard", true), ("/dashboard/avrr/stages.csv", true), ("/v1/cases", false), ("/v1/cases/AVRR-2026-000001", false),
+                      ("/health/ready", false), ("/metrics", false), ("/openapi.json", false), ("/loginx", false), ("/dashboards", false)])
+    func pagesAreToldFromTheAPI(_ path: String, _ isPage: Bool) {
+        #expect(WebRoutes.isPage(path) == isPage)
+    }
+}

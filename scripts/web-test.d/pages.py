@@ -1028,6 +1028,28 @@ def post_sign_in(base, name, password):
         return error.code, error.headers, error.read().decode("utf-8", "replace")
 
 
+def check_refusals_are_pages(b, ctx):
+    """What the server itself refuses behind a page (a body over the form limit, a form that is no form) is a page
+    with the sentence, as the engine's refusals are; the API's own paths keep answering problem JSON."""
+    signed_in_as(b, ctx, "caseworker")
+    cookie = b.driver.get_cookie("rso_session")["value"]
+    target = f"/cases/{ctx.reference}/transitions/start_counselling"
+    for body, content_type, status, says in [
+        (b"reason=" + b"x" * (100 << 10), "application/x-www-form-urlencoded", 413, "larger than 64 KiB"),
+        (b"a=%ZZ", "application/x-www-form-urlencoded", 400, "not URL-encoded"),
+    ]:
+        request = urllib.request.Request(b.base + target, data=body, headers={"Cookie": f"rso_session={cookie}", "Content-Type": content_type})
+        try:
+            with opener.open(request, timeout=30) as response:
+                answer = (response.status, response.headers.get("Content-Type", ""), response.read().decode("utf-8", "replace"))
+        except urllib.error.HTTPError as error:
+            answer = (error.code, error.headers.get("Content-Type", ""), error.read().decode("utf-8", "replace"))
+        expect(answer[0] == status and answer[1].startswith("text/html") and 'role="alert"' in answer[2] and says in answer[2],
+               f"POST {target} with {len(body)} bytes answered {answer[0]} {answer[1]!r}: {answer[2][:300]!r}, not a {status} page saying {says!r}")
+    status, content_type, _ = fetch(b.base, "/v1/cases/NOPE-1", "")
+    expect(status == 401 and content_type.startswith("application/problem+json"), f"GET /v1/cases/NOPE-1 answered {status} {content_type!r}")
+
+
 def check_address_gate(b, ctx):
     """Wrong sign-ins under names that do not exist (no user to lock) are answered 401 until the address has sent 20
     lately; then 429 with Retry-After, without a password check, for a known user too."""
@@ -1319,6 +1341,7 @@ CHECKS = [
     ("my work filters", check_work_filters),
     ("dashboard", check_dashboard),
     ("period dashboard", check_period_dashboard),
+    ("refusals are pages", check_refusals_are_pages),
     # Last: it leaves this address refused at /login for a while.
     ("address gate", check_address_gate),
 ]

@@ -55,6 +55,11 @@ struct WebRoutes: Sendable {
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
     }
 
+    /// Whether a path is one of the pages (answered in HTML, also when refused), not the API or the service's own.
+    static func isPage(_ path: String) -> Bool {
+        path == "/" || ["/login", "/logout", "/cases/", "/dashboard"].contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+    }
+
     // MARK: Signing in and out
 
     func loginPage(_ request: Request, _ context: APIRequestContext) async throws -> Response {
