@@ -168,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "WorkflowServerTests",
             dependencies: [
-                "WorkflowServer", "WorkflowEngine", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "WorkflowServer", "WorkflowEngine", "WorkflowViews", "AVRR", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

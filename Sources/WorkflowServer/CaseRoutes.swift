@@ -147,7 +147,7 @@ struct CaseRoutes: Sendable {
     }
 
     private func caseResponse(_ record: CaseRecord, status: HTTPResponse.Status) async throws -> Response {
-        var response = JSONBody.response(status, json: try await CaseView.of(record, in: engine).json)
+        var response = JSONBody.response(status, bytes: try await CaseView.of(record, in: engine).jsonBytes)
         response.headers[.eTag] = "\"\(record.version)\""
         return response
     }

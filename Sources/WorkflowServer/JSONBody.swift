@@ -12,8 +12,10 @@ enum JSONBody {
         try MediaType.require(request, { $0 == "application/json" || $0.hasSuffix("+json") }, expected: expected)
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 && emptyAllowed { return [:] }
-        // Invalid UTF-8 is refused, not repaired.
-        guard let text = String(bytes: buffer.readableBytesView, encoding: .utf8) else {
+        // Invalid UTF-8 is refused, not repaired; a leading byte order mark is dropped, as RFC 8259 allows.
+        var bytes = buffer.readableBytesView
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw WorkflowError(.usage, "the body is not UTF-8 text: \(expected)")
         }
         let parsed: JSONValue
@@ -46,9 +48,9 @@ enum JSONBody {
         }
     }
 
-    /// A JSON value written by the engine's writer (members sorted): the cases' shape, on the hot path.
-    static func response(_ status: HTTPResponse.Status, json: JSONValue) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: JSONCoding.bytes(json))))
+    /// JSON text written by the engine's writer (members sorted): the cases' shape, on the hot path.
+    static func response(_ status: HTTPResponse.Status, bytes: [UInt8]) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func response(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 import Prometheus
 import WorkflowEngine
@@ -31,16 +32,35 @@ public final class ServerMetrics: Sendable {
             helpText: "Database connections answering a statement now (PostgreSQL; SQLite: 0)."))
     }
 
+    /// The series made so far, by metric name and label values: found again in one dictionary rather than asked of the
+    /// registry, which joins the name and compares the labels, at every request.
+    private let counters = NIOLockedValueBox<[[String]: Counter]>([:])
+    private let histograms = NIOLockedValueBox<[[String]: DurationHistogram]>([:])
+
+    /// The counter of `metricName` (unit `total`) with these labels, made the first time.
+    private func counter(_ metricName: String, help: String, labels: [(String, String)]) -> Counter {
+        let key = [metricName] + labels.map(\.1)
+        if let known = counters.withLockedValue({ $0[key] }) { return known }
+        let made = registry.makeCounter(
+            descriptor: .init(namespace: "rso", metricName: metricName, unitName: "total", helpText: help), labels: labels)
+        counters.withLockedValue { $0[key] = made }
+        return made
+    }
+
     /// One answered request; `route` is the pattern (`/v1/cases/{reference}`), not the path.
     func request(method: String, route: String, status: Int, duration: Duration) {
-        let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "http_requests", unitName: "total",
-                                               helpText: "Requests answered, by method, route and status."), labels: labels).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "rso", metricName: "http_request_duration", unitName: "seconds",
-                              helpText: "Time to answer a request, by method and route."),
-            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
-        ).record(duration)
+        counter("http_requests", help: "Requests answered, by method, route and status.",
+                labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+        let key = [method, route]
+        let latency = histograms.withLockedValue { $0[key] } ?? {
+            let made = registry.makeDurationHistogram(
+                descriptor: .init(namespace: "rso", metricName: "http_request_duration", unitName: "seconds",
+                                  helpText: "Time to answer a request, by method and route."),
+                labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets)
+            histograms.withLockedValue { $0[key] = made }
+            return made
+        }()
+        latency.record(duration)
     }
 
     func requestStarted() { inFlight.increment() }
@@ -48,24 +68,21 @@ public final class ServerMetrics: Sendable {
 
     /// A transition made through the API.
     func transition(workflow: String, transition: String) {
-        registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "transitions", unitName: "total",
-                                               helpText: "Transitions made through the API, by workflow and transition."),
-                             labels: [("workflow", workflow), ("transition", transition)]).increment()
+        counter("transitions", help: "Transitions made through the API, by workflow and transition.",
+                labels: [("workflow", workflow), ("transition", transition)]).increment()
     }
 
     /// A write the engine refused, with rsoctl's exit code for it (`unknown` for a workflow or transition that is not
     /// one of the registered names: a case not found, a name mistyped).
     func refusal(workflow: String, transition: String, exitCode: Int32) {
-        registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "refusals", unitName: "total",
-                                               helpText: "Writes refused, by workflow, transition (or open, update, record) and exit code."),
-                             labels: [("workflow", workflow), ("transition", transition), ("code", String(exitCode))]).increment()
+        counter("refusals", help: "Writes refused, by workflow, transition (or open, update, record) and exit code.",
+                labels: [("workflow", workflow), ("transition", transition), ("code", String(exitCode))]).increment()
     }
 
     /// Timer transitions this server's timer loop made (`rsoctl serve --timers`).
     func timerFired(workflow: String, transition: String) {
-        registry.makeCounter(descriptor: .init(namespace: "rso", metricName: "timers_fired", unitName: "total",
-                                               helpText: "Timer transitions fired by this server, by workflow and transition."),
-                             labels: [("workflow", workflow), ("transition", transition)]).increment()
+        counter("timers_fired", help: "Timer transitions fired by this server, by workflow and transition.",
+                labels: [("workflow", workflow), ("transition", transition)]).increment()
     }
 
     /// The exposition text, with the case gauges read now from the stage summary (one grouped query per workflow), and

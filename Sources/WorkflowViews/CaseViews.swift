@@ -54,19 +54,32 @@ public struct CaseView: Encodable, Sendable {
         updatedAt = record.updatedAt.iso8601
     }
 
-    /// The shape, as a JSON value: written by the engine's JSON writer on the server's hot path, and the one
-    /// definition `encode(to:)` also follows. Scripts read every key: empty ones are null, never left out.
-    public var json: JSONValue {
+    /// The shape's members, sorted by key as every JSON rsoctl prints: the one definition `json`, `jsonBytes` and
+    /// `encode(to:)` follow. Scripts read every key: empty ones are null, never left out.
+    var members: [(key: String, value: JSONValue)] {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        return .object([
-            "id": .string(id), "reference": .string(reference), "workflow": .string(workflow),
-            "definitionVersion": .int(definitionVersion), "state": .string(state), "previousState": text(previousState),
-            "stateEnteredAt": .string(stateEnteredAt), "version": .int(version), "fields": .object(fields),
-            "outcomes": .object(outcomes.mapValues(JSONValue.int)), "parentId": text(parentId), "parentReference": text(parentReference),
-            "assignee": text(assignee), "dueAt": text(dueAt), "overdue": .bool(overdue), "lateBy": text(lateBy),
-            "lateBySeconds": lateBySeconds.map(JSONValue.int) ?? .null, "allowedTransitions": .array(allowedTransitions.map(JSONValue.string)),
-            "createdBy": .string(createdBy), "createdAt": .string(createdAt), "updatedBy": .string(updatedBy), "updatedAt": .string(updatedAt),
-        ])
+        return [
+            ("allowedTransitions", .array(allowedTransitions.map(JSONValue.string))), ("assignee", text(assignee)),
+            ("createdAt", .string(createdAt)), ("createdBy", .string(createdBy)), ("definitionVersion", .int(definitionVersion)),
+            ("dueAt", text(dueAt)), ("fields", .object(fields)), ("id", .string(id)), ("lateBy", text(lateBy)),
+            ("lateBySeconds", lateBySeconds.map(JSONValue.int) ?? .null), ("outcomes", .object(outcomes.mapValues(JSONValue.int))),
+            ("overdue", .bool(overdue)), ("parentId", text(parentId)), ("parentReference", text(parentReference)),
+            ("previousState", text(previousState)), ("reference", .string(reference)), ("state", .string(state)),
+            ("stateEnteredAt", .string(stateEnteredAt)), ("updatedAt", .string(updatedAt)), ("updatedBy", .string(updatedBy)),
+            ("version", .int(version)), ("workflow", .string(workflow)),
+        ]
+    }
+
+    /// The shape, as a JSON value.
+    public var json: JSONValue { .object(Dictionary(uniqueKeysWithValues: members.lazy.map { ($0.key, $0.value) })) }
+
+    /// The shape as JSON text, members written in their sorted order with no dictionary made and sorted again: what the
+    /// server answers with, on its hot path.
+    public var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1_024)
+        BulkJSON.write(members: members, into: &out)
+        return out
     }
 
     public func encode(to encoder: any Encoder) throws {

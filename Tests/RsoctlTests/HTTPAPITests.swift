@@ -93,6 +93,9 @@ struct HTTPAPITests {
                 ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"avrr\", \"fields\": {\"full_name\": \"\\ud800\"}}", [:], 422, "a lone surrogate"),
                 ("POST", "/v1/cases", token["amina"], "{\"workflow\": \"" + String(repeating: "x", count: 2 << 20) + "\"}", [:], 413, "the body is larger than"),
                 ("POST", "/v1/cases", token["amina"], ["workflow": 7], [:], 400, "the body needs \"workflow\""),
+                // Invalid UTF-8 is refused; a byte order mark before the JSON is skipped (the object is then read).
+                ("POST", "/v1/cases", token["amina"], Data([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), [:], 400, "the body is not UTF-8 text"),
+                ("POST", "/v1/cases", token["amina"], Data([0xEF, 0xBB, 0xBF] + Array(#"{"workflow": 7}"#.utf8)), [:], 400, "the body needs \"workflow\""),
                 // A body labelled as something else is not read as JSON; a JSON type with a suffix or a charset is.
                 ("POST", "/v1/cases", token["amina"], "workflow=avrr", ["Content-Type": "application/x-www-form-urlencoded"], 415,
                  "the body is sent as application/x-www-form-urlencoded: send Content-Type application/json with an object of workflow, fields, parent"),

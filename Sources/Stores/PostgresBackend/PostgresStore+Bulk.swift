@@ -333,29 +333,10 @@ struct CopyText: Sendable {
     mutating func time(_ value: Date?) {
         separate()
         guard let value else { return null() }
-        let (year, month, day, microsecondOfDay) = value.utcDay
-        let (secondOfDay, fraction) = (microsecondOfDay / 1_000_000, microsecondOfDay % 1_000_000)
+        let stamp = UTCTimestamp(value)
         // Written in place: this runs three times per case.
-        let fields: [(Int64, Int, UInt8?)] = [
-            (year, 4, UInt8(ascii: "-")), (month, 2, UInt8(ascii: "-")), (day, 2, UInt8(ascii: " ")),
-            (secondOfDay / 3600, 2, UInt8(ascii: ":")), (secondOfDay / 60 % 60, 2, UInt8(ascii: ":")),
-            (secondOfDay % 60, 2, UInt8(ascii: ".")), (fraction, 6, nil),
-        ]
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { out in
-            var end = 0
-            for (value, width, separator) in fields {
-                var rest = value
-                for offset in stride(from: width - 1, through: 0, by: -1) {
-                    out[end + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
-                end += width
-                if let separator {
-                    out[end] = separator
-                    end += 1
-                }
-            }
-            return end
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: UTCTimestamp.longest) { out in
+            stamp.write(into: out, separator: UInt8(ascii: " "), fractionDigits: 6)
         }
         buffer.writeStaticString("+00")
     }

@@ -31,16 +31,21 @@ package enum BulkJSON {
                 write(item, into: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                write(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(member.value, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+        case .object(let members): write(members: members.sorted(by: { $0.key < $1.key }), into: &out)
         }
+    }
+
+    /// An object whose members come in the order given (sorted by the caller): a log line, a case. An array, not any
+    /// sequence: a generic function called from another module runs unspecialised, which cost a log line twice.
+    package static func write(members: [(key: String, value: JSONValue)], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            write(member.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(member.value, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
