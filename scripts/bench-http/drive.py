@@ -2,7 +2,9 @@
 """The driver of `scripts/bench http` (scripts/bench prepares the databases, users and tokens, then runs this).
 
 1. The library rate: `rsobench transitions` at 16 workers on its own database of the same PostgreSQL server, for the
-   same seconds as each HTTP level (engine.advance against raw SQL; its engine rate is the one compared).
+   same seconds as each HTTP level (engine.advance against raw SQL; its engine rate is the one compared). This first
+   run sizes the levels; the rate compared with HTTP at 16 connections is the mean of two more runs, just before and
+   just after that level (the server idle meanwhile), since this machine's speed drifts from one minute to the next.
 2. Cases: one `rsoctl import` opens every case the HTTP levels drive (untimed, as rsobench opens its cases untimed),
    enough for three times the library's rate at every level, and 1,000 more for the reads; then VACUUM ANALYZE, so
    that autovacuum's pass over the imported rows does not run (and count) during the levels.
@@ -44,6 +46,7 @@ from processes import children_cpu_seconds, cluster_cpu_seconds, cpu_seconds, lo
 from report import OPERATIONS, TARGET_P99_MS, TARGET_RATIO, TARGET_RSS, report_table
 
 LIBRARY_WORKERS = 16
+RATIO_CONNECTIONS = 16  # the HTTP level compared with the library's rate, which is measured again around it
 SHOW_CASES = 1000
 WARM_UP_SECONDS = 3.0  # at most; never more than a level's seconds
 PATH_STEPS = 5         # transitions per case: registered → counselling → awaiting_approval → approved → travel_arranged → returned
@@ -67,10 +70,10 @@ def run(command, timeout, **kwargs):
 
 # --- 1. the library rate ---------------------------------------------------------------------------------------------
 
-def library_rate(args):
+def library_rate(args, stage="first, to size the levels"):
     command = [args.rsobench, "transitions", "--database-url", args.library_url, "--rsoctl", args.rsoctl, "--skip-sqlite",
                "--workers", str(LIBRARY_WORKERS), "--seconds", f"{args.seconds:g}", "--rsoctl-runs", "1", "--json"]
-    note("library rate: " + " ".join(command))
+    note(f"library rate ({stage}): " + " ".join(command))
     result = run(command, timeout=12 * args.seconds + 300, stdout=subprocess.PIPE, text=True)
     if result.returncode != 0:
         raise Failure(f"rsobench transitions exited with {result.returncode}")
@@ -337,6 +340,7 @@ def main():
     sampler = None
     measured = []
     warm_up = []
+    bracket = []
     stop = None
     try:
         address = server.wait_listening()
@@ -356,8 +360,13 @@ def main():
         for connections in levels:
             mine, rest = rest[:per_level[connections]], rest[per_level[connections]:]
             for operation, _ in OPERATIONS:
+                bracketed = operation == "transitions" and connections == RATIO_CONNECTIONS
+                if bracketed:
+                    bracket.append(library_rate(args, stage="just before the HTTP level it is compared with"))
                 level = drive(args, address, server.process.pid, postmaster, operation, connections,
                               mine if operation == "transitions" else show_refs)
+                if bracketed:
+                    bracket.append(library_rate(args, stage="just after the HTTP level it is compared with"))
                 level["rss_after_kib"] = server.rss_kib()
                 measured.append(level)
                 time.sleep(1)
@@ -401,7 +410,10 @@ def main():
 
     by = {(l["operation"], l["connections"]): l for l in measured}
     http16 = by.get(("transitions", 16))
-    ratio_value = http16["ok_per_s"] / library["per_s"] if http16 and library["per_s"] else None
+    # The library's rate just before and just after the HTTP level, averaged: this machine's speed drifts by a fifth
+    # from one minute to the next, and a single library run minutes earlier made the ratio swing with it.
+    library_per_s = sum(b["per_s"] for b in bracket) / len(bracket) if bracket else library["per_s"]
+    ratio_value = http16["ok_per_s"] / library_per_s if http16 and library_per_s else None
     rss_ratio = end_rss / at_10[2]
     p99_values = {name: by[(name, 64)]["p99_ms"] for name, _ in OPERATIONS if (name, 64) in by}
     p99_met = all(v is not None and v < TARGET_P99_MS for v in p99_values.values()) if p99_values else None
@@ -411,6 +423,7 @@ def main():
                     "levels": [{k: l[k] for k in ("operation", "per_s", "p50_ms", "p99_ms", "failed")} for l in warm_up]},
         "cpus": os.cpu_count(),
         "library": library,
+        "library_bracket": bracket,
         "levels": measured,
         "rss": {"at_start_kib": start_rss, "at_10_percent_kib": at_10[2], "at_10_percent_request": at_10[1],
                 "at_end_kib": end_rss, "requests": total, "ratio": rss_ratio,
@@ -420,7 +433,8 @@ def main():
         "server": {"command": server.command, "pool_connections": pool, "requests": server.requests, "statuses": {str(k): v for k, v in server.statuses.items()},
                    "problem_lines": problem_lines, "stop": stop},
         "targets": {
-            "ratio": {"http_per_s": http16["ok_per_s"] if http16 else None, "value": ratio_value,
+            "ratio": {"http_per_s": http16["ok_per_s"] if http16 else None, "library_per_s": library_per_s,
+                      "library_bracket_per_s": [b["per_s"] for b in bracket], "value": ratio_value,
                       "met": None if ratio_value is None else ratio_value >= TARGET_RATIO, "target": TARGET_RATIO},
             "rss": {"value": rss_ratio, "met": abs(rss_ratio - 1) <= TARGET_RSS, "target": TARGET_RSS},
             "p99": {"values_ms": p99_values, "met": p99_met, "target_ms": TARGET_P99_MS},
