@@ -12,10 +12,7 @@ enum JSONBody {
         try MediaType.require(request, { $0 == "application/json" || $0.hasSuffix("+json") }, expected: expected)
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 && emptyAllowed { return [:] }
-        // Invalid UTF-8 is refused, not repaired; a leading byte order mark is dropped, as RFC 8259 allows.
-        var bytes = buffer.readableBytesView
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = utf8Text(buffer) else {
             throw WorkflowError(.usage, "the body is not UTF-8 text: \(expected)")
         }
         let parsed: JSONValue
@@ -30,6 +27,14 @@ enum JSONBody {
             throw WorkflowError(.usage, "the body's key \(InputText.quoted(unknown)) is not accepted here; keys: \(keys.joined(separator: ", "))")
         }
         return members
+    }
+
+    /// A body's bytes as text: invalid UTF-8 is nil (refused, never repaired); a leading byte order mark is dropped,
+    /// as RFC 8259 allows. The one rule for JSON bodies and the web pages' forms alike.
+    static func utf8Text(_ buffer: ByteBuffer) -> String? {
+        var bytes = buffer.readableBytesView
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     static func fields(_ body: FieldValues) throws -> FieldValues {

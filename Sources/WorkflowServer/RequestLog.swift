@@ -55,10 +55,10 @@ struct RequestLog: RouterMiddleware {
 enum RequestIDs {
     private static let processBits = UInt64.random(in: .min ... .max)
     private static let count = Atomic<UInt64>(0)
+    private static let hex = Array("0123456789abcdef".utf8)
 
     static func next() -> String {
         let number = count.add(1, ordering: .relaxed).newValue
-        let hex = Array("0123456789abcdef".utf8)
         return String(unsafeUninitializedCapacity: 36) { out in
             var end = 0
             for (half, word) in [processBits, number].enumerated() {

@@ -51,16 +51,19 @@ public final class ServerMetrics: Sendable {
     func request(method: String, route: String, status: Int, duration: Duration) {
         counter("http_requests", help: "Requests answered, by method, route and status.",
                 labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+        latency(method: method, route: route).record(duration)
+    }
+
+    /// The latency histogram of a method and route, made the first time.
+    private func latency(method: String, route: String) -> DurationHistogram {
         let key = [method, route]
-        let latency = histograms.withLockedValue { $0[key] } ?? {
-            let made = registry.makeDurationHistogram(
-                descriptor: .init(namespace: "rso", metricName: "http_request_duration", unitName: "seconds",
-                                  helpText: "Time to answer a request, by method and route."),
-                labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets)
-            histograms.withLockedValue { $0[key] = made }
-            return made
-        }()
-        latency.record(duration)
+        if let known = histograms.withLockedValue({ $0[key] }) { return known }
+        let made = registry.makeDurationHistogram(
+            descriptor: .init(namespace: "rso", metricName: "http_request_duration", unitName: "seconds",
+                              helpText: "Time to answer a request, by method and route."),
+            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets)
+        histograms.withLockedValue { $0[key] = made }
+        return made
     }
 
     func requestStarted() { inFlight.increment() }

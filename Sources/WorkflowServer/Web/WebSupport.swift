@@ -54,7 +54,7 @@ struct WebForm: Sendable {
             throw WorkflowError(.usage, "send the page's form (Content-Type application/x-www-form-urlencoded)")
         }
         let buffer = try await request.body.collect(upTo: Self.limit)
-        guard let text = String(bytes: buffer.readableBytesView, encoding: .utf8) else {
+        guard let text = JSONBody.utf8Text(buffer) else {
             throw WorkflowError(.usage, "the form is not UTF-8 text")
         }
         try self.init(encoded: text)
